@@ -1,0 +1,12 @@
+"""Symmetry-constrained machine learning for scikit-learn.
+
+skinvariant provides invariant feature maps, symmetry augmentation, group
+averaging and odd (bias-free) tanh networks as scikit-learn estimators, so
+the three ways of imposing a symmetry can be compared in one Pipeline.
+"""
+
+from skinvariant._version import __version__
+
+__all__ = [
+    "__version__",
+]
