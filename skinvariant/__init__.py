@@ -6,7 +6,17 @@ the three ways of imposing a symmetry can be compared in one Pipeline.
 """
 
 from skinvariant._version import __version__
+from skinvariant.features import (
+    NeighborProductFeatures,
+    PermutationProductFeatures,
+    QuadraticFeatures,
+    SquareFeatures,
+)
 
 __all__ = [
+    "NeighborProductFeatures",
+    "PermutationProductFeatures",
+    "QuadraticFeatures",
+    "SquareFeatures",
     "__version__",
 ]
