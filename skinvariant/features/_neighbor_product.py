@@ -261,7 +261,8 @@ class NeighborProductFeatures(PairProductTransformer):
         return np.concatenate(left), np.concatenate(right)
 
     def _multiply_into(self, X, out):
-        blocks = self._blocks()
+        # without wrap, a far offset may leave an empty block
+        blocks = [block for block in self._blocks() if math.prod(block[0])]
         bytes_per_row = (X.shape[1] + out.shape[1]) * X.itemsize
         every_row = (slice(None),)
 

@@ -53,7 +53,9 @@ class PermutationProductFeatures(PairProductTransformer):
     -----
     :term:`transform` reuses the permutations drawn in :term:`fit`; it
     never draws again. A random permutation may have fixed points
-    ``P(i) = i``, whose products are squares (named ``"x3^2"``).
+    ``P(i) = i``, whose products are squares (named ``"x3^2"``). With
+    several permutations, two blocks may hold the same product; the names
+    stay unique because each starts with its block, as in ``"p1:x3*x11"``.
 
     Exact symmetries, bit for bit:
 
@@ -104,6 +106,34 @@ class PermutationProductFeatures(PairProductTransformer):
         n_blocks, n_features = self.permutations_.shape
         left = np.tile(np.arange(n_features), n_blocks)
         return left, self.permutations_.ravel()
+
+    def get_feature_names_out(self, input_features=None):
+        """Get output feature names: ``x3*x11``, or ``p1:x3*x11`` per block.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names. If None, `feature_names_in_` is used when
+            defined, else ``x0, x1, ...``. Names other than letters, digits,
+            ``_``, ``.`` and ``-`` are quoted, e.g. ``"pixel 3"*x4``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            Output feature names. With several permutations each name
+            starts with its block, ``p0:`` to ``p{n_permutations - 1}:``,
+            since two blocks can pair the same inputs.
+        """
+        names = super().get_feature_names_out(input_features)
+        n_blocks, n_features = self.permutations_.shape
+        if n_blocks == 1:
+            return names
+
+        blocks = np.repeat(np.arange(n_blocks), n_features)
+        return np.asarray(
+            [f"p{block}:{name}" for block, name in zip(blocks, names, strict=True)],
+            dtype=object,
+        )
 
     def _multiply_into(self, X, out):
         n_features = X.shape[1]
