@@ -34,25 +34,28 @@ def _check_image_shape(image_shape, n_features):
     return shape
 
 
-def _check_offset(offset, ndim):
-    """Resolve one offset to a tuple of `ndim` ints."""
+def _check_offset(offset, image_shape):
+    """Resolve one offset to a tuple of one int per axis of `image_shape`."""
+    ndim = len(image_shape)
     entries = tuple(np.ravel(offset).tolist()) if np.ndim(offset) == 1 else ()
     if not entries or not all(_is_int(entry) for entry in entries):
         raise ValueError(
-            "Each entry of `offsets` must be a non-empty tuple of integers, "
-            f"one per image axis; got {offset!r}."
+            "Each entry of `offsets` must be a non-empty tuple of integers "
+            f"(the offset along each image axis); got {offset!r}."
         )
 
-    # Extra leading entries read the image as having leading axes of length
-    # 1, which is what lets ``(0, 1)`` mean the next pixel of a 1-D signal.
+    # Offsets align with the trailing image axes, as shapes do in numpy
+    # broadcasting: a missing leading entry is 0 and an extra one must be 0.
+    # This lets ``(0, 1)`` mean the next value of a 1-D signal as well as the
+    # right neighbour of a 2-D or 3-D image.
     extra = len(entries) - ndim
-    if extra < 0 or any(entries[:extra]):
+    if any(entries[:extra] if extra > 0 else ()):
         raise ValueError(
-            f"Each entry of `offsets` must have {ndim} integer(s), one per "
-            "image axis (more only if the extra leading entries are 0); "
-            f"got {offset!r}."
+            f"Each entry of `offsets` may have more than {ndim} integer(s), "
+            f"one per axis of the image of shape {image_shape}, only if the "
+            f"extra leading entries are 0; got {offset!r}."
         )
-    return entries[extra:]
+    return (0,) * max(0, -extra) + entries[max(0, extra) :]
 
 
 def _axis_pieces(size, offset, wrap):
@@ -120,10 +123,12 @@ class NeighborProductFeatures(PairProductTransformer):
     offsets : tuple of tuple of int, default=((0, 1),)
         Offsets ``d`` to the neighbours, one tuple per block, one integer per
         image axis; e.g. ``((0, 1), (1, 0))`` for right and lower
-        neighbours, ``((1, 1), (1, -1))`` for the diagonals. An offset may
-        have extra leading entries if they are 0, so the default means the
-        next value for a 1-D signal and the right neighbour for a 2-D image.
-        A zero offset is allowed and gives the squares.
+        neighbours, ``((1, 1), (1, -1))`` for the diagonals. As in numpy
+        broadcasting, an offset aligns with the trailing image axes: a
+        missing leading entry is 0, and an extra leading entry must be 0.
+        So the default means the next value of a 1-D signal and the right
+        neighbour (along the last axis) of a 2-D or 3-D image. A zero
+        offset is allowed and gives the squares.
 
     wrap : bool, default=True
         If True, indices wrap around the edges and every block has one
@@ -209,12 +214,13 @@ class NeighborProductFeatures(PairProductTransformer):
 
     def _fit_pairs(self, n_features):
         self.image_shape_ = _check_image_shape(self.image_shape, n_features)
-        ndim = len(self.image_shape_)
         if len(self.offsets) == 0:
             raise ValueError(
                 f"`offsets` must hold at least one offset; got {self.offsets!r}."
             )
-        self.offsets_ = tuple(_check_offset(offset, ndim) for offset in self.offsets)
+        self.offsets_ = tuple(
+            _check_offset(offset, self.image_shape_) for offset in self.offsets
+        )
         self._check_distinct_blocks()
 
         if self._n_output_features() == 0:
