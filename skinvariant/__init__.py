@@ -5,6 +5,7 @@ averaging and odd (bias-free) tanh networks as scikit-learn estimators, so
 the three ways of imposing a symmetry can be compared in one Pipeline.
 """
 
+from skinvariant._mlp import NoBiasTanhMLPClassifier
 from skinvariant._version import __version__
 from skinvariant.features import (
     NeighborProductFeatures,
@@ -15,6 +16,7 @@ from skinvariant.features import (
 
 __all__ = [
     "NeighborProductFeatures",
+    "NoBiasTanhMLPClassifier",
     "PermutationProductFeatures",
     "QuadraticFeatures",
     "SquareFeatures",
