@@ -430,7 +430,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     @staticmethod
     def _checked_weights(sample_weight, X):
         """Return `sample_weight` as a non-negative vector of X's dtype."""
-        shape = np.shape(sample_weight)
+        shape = np.asarray(sample_weight).shape
         if shape != () and shape != (X.shape[0],):
             raise ValueError(
                 "`sample_weight` must have one entry per sample, shape "
@@ -799,7 +799,8 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted labels, taken from `classes_`.
         """
-        return self.classes_[np.argmax(self._logits(X), axis=1)]
+        logits = self._logits(X)
+        return self.classes_[np.argmax(logits, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -4,6 +4,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skinvariant import (
     NeighborProductFeatures,
+    NoBiasTanhMLPClassifier,
     PermutationProductFeatures,
     QuadraticFeatures,
     SquareFeatures,
@@ -12,6 +13,10 @@ from skinvariant import (
 ESTIMATORS = [
     NeighborProductFeatures(),
     NeighborProductFeatures(offsets=((0, 1), (0, 2)), wrap=False),
+    # The odd network passes every check without biases too: no check
+    # data set puts its classes symmetrically about the origin.
+    NoBiasTanhMLPClassifier(fit_bias=False),
+    NoBiasTanhMLPClassifier(fit_bias=True),
     PermutationProductFeatures(n_permutations=2, random_state=0),
     QuadraticFeatures(),
     QuadraticFeatures(interaction_only=True),
