@@ -8,17 +8,25 @@ the three ways of imposing a symmetry can be compared in one Pipeline.
 from skinvariant._mlp import NoBiasTanhMLPClassifier
 from skinvariant._version import __version__
 from skinvariant.features import (
+    BispectrumFeatures,
     NeighborProductFeatures,
+    OrbitCanonicalizer,
     PermutationProductFeatures,
+    PowerSpectrumFeatures,
     QuadraticFeatures,
+    SignCanonicalFeatures,
     SquareFeatures,
 )
 
 __all__ = [
+    "BispectrumFeatures",
     "NeighborProductFeatures",
     "NoBiasTanhMLPClassifier",
+    "OrbitCanonicalizer",
     "PermutationProductFeatures",
+    "PowerSpectrumFeatures",
     "QuadraticFeatures",
+    "SignCanonicalFeatures",
     "SquareFeatures",
     "__version__",
 ]
