@@ -5,6 +5,8 @@ averaging and odd (bias-free) tanh networks as scikit-learn estimators, so
 the three ways of imposing a symmetry can be compared in one Pipeline.
 """
 
+from skinvariant._augmentation import AugmentedClassifier, SymmetryAugmenter
+from skinvariant._group_averaging import GroupAveragedClassifier
 from skinvariant._mlp import NoBiasTanhMLPClassifier
 from skinvariant._version import __version__
 from skinvariant.features import (
@@ -19,7 +21,9 @@ from skinvariant.features import (
 )
 
 __all__ = [
+    "AugmentedClassifier",
     "BispectrumFeatures",
+    "GroupAveragedClassifier",
     "NeighborProductFeatures",
     "NoBiasTanhMLPClassifier",
     "OrbitCanonicalizer",
@@ -28,5 +32,6 @@ __all__ = [
     "QuadraticFeatures",
     "SignCanonicalFeatures",
     "SquareFeatures",
+    "SymmetryAugmenter",
     "__version__",
 ]
