@@ -1,9 +1,12 @@
 """Run scikit-learn's estimator checks over every public estimator."""
 
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skinvariant import (
+    AugmentedClassifier,
     BispectrumFeatures,
+    GroupAveragedClassifier,
     NeighborProductFeatures,
     NoBiasTanhMLPClassifier,
     OrbitCanonicalizer,
@@ -12,9 +15,17 @@ from skinvariant import (
     QuadraticFeatures,
     SignCanonicalFeatures,
     SquareFeatures,
+    SymmetryAugmenter,
 )
 
 ESTIMATORS = [
+    # Augmentation and averaging impose the sign flip on every check data set,
+    # so both declare `poor_score`. With fraction < 1, weights are not
+    # equivalent to repeated rows (each repeat draws its own copies).
+    AugmentedClassifier(random_state=0),
+    AugmentedClassifier(LogisticRegression(), random_state=0),
+    GroupAveragedClassifier(NoBiasTanhMLPClassifier(max_iter=50, random_state=0)),
+    GroupAveragedClassifier(LogisticRegression()),
     BispectrumFeatures(),
     BispectrumFeatures(sign_invariant=True),
     NeighborProductFeatures(),
@@ -30,6 +41,9 @@ ESTIMATORS = [
     QuadraticFeatures(interaction_only=True),
     SignCanonicalFeatures(),
     SquareFeatures(),
+    # A sampler has no transform; the generic checks apply, and
+    # imbalanced-learn's sampler checks run in test_augmentation.py.
+    SymmetryAugmenter(),
 ]
 
 # Checks an estimator is expected to fail, mapped to the reason, keyed by the
