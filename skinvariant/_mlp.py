@@ -430,20 +430,20 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     @staticmethod
     def _checked_weights(sample_weight, X):
         """Return `sample_weight` as a non-negative vector of X's dtype."""
-        shape = np.asarray(sample_weight).shape
-        if shape != () and shape != (X.shape[0],):
+        weights = np.asarray(sample_weight)
+        if weights.shape not in ((), (X.shape[0],)):
             raise ValueError(
                 "`sample_weight` must have one entry per sample, shape "
-                f"({X.shape[0]},); got shape {shape}."
+                f"({X.shape[0]},); got shape {weights.shape}."
             )
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        if not np.any(sample_weight):
+        if not np.any(weights):
             raise ValueError(
                 "`sample_weight` must contain at least one non-zero weight; "
                 "got all zeros."
             )
+        sample_weight = _check_sample_weight(
+            weights, X, dtype=X.dtype, ensure_non_negative=True
+        )
         return sample_weight
 
     def _checked_classes(self, classes):
