@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from skinvariant._version import __version__
+from skinvariant.reproduce._command import add_reproduce_command
 
 
 def _build_parser():
@@ -34,7 +35,9 @@ def _build_parser():
 
 # Each entry takes the subparsers object and adds one command whose
 # ``func`` default receives the parsed namespace and returns an exit code.
-_SUBCOMMANDS = []
+_SUBCOMMANDS = [
+    add_reproduce_command,
+]
 
 
 def main(argv=None):
