@@ -6,6 +6,7 @@ the three ways of imposing a symmetry can be compared in one Pipeline.
 """
 
 from skinvariant._augmentation import AugmentedClassifier, SymmetryAugmenter
+from skinvariant._dask import transform_blocks
 from skinvariant._group_averaging import GroupAveragedClassifier
 from skinvariant._mlp import NoBiasTanhMLPClassifier
 from skinvariant._version import __version__
@@ -34,4 +35,5 @@ __all__ = [
     "SquareFeatures",
     "SymmetryAugmenter",
     "__version__",
+    "transform_blocks",
 ]
