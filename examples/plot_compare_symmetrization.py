@@ -66,10 +66,10 @@ def network(fit_bias):
 models = {
     "no symmetry": network(True),
     "augmentation": AugmentedClassifier(network(True)),
-    "invariant features": make_pipeline(
+    "invariant\nfeatures": make_pipeline(
         NeighborProductFeatures(image_shape=(8, 8)), network(False)
     ),
-    "group averaging": GroupAveragedClassifier(network(True)),
+    "group\naveraging": GroupAveragedClassifier(network(True)),
     "augmentation +\ngroup averaging": GroupAveragedClassifier(
         AugmentedClassifier(network(True))
     ),
