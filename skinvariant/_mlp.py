@@ -31,6 +31,7 @@ from skinvariant._tanh_network import (
     pack,
     softmax,
     unpack,
+    weighted_one_hot,
 )
 
 
@@ -553,12 +554,13 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         """Minimise the full-batch objective with scipy's L-BFGS-B."""
         objective = LossGradient(self._shapes, self.fit_bias, X.dtype, X.shape[0])
         share, total = self._sample_shares(sample_weight, X.shape[0], X.dtype)
+        target = weighted_one_hot(codes, share, len(self.classes_), X.dtype)
         penalty = self.alpha / total
         XT = np.ascontiguousarray(X.T)
 
         def loss_and_grad(theta):
             np.copyto(objective.params, theta, casting="same_kind")
-            loss = objective(XT, codes, share, penalty)
+            loss = objective(X, XT, target, share, penalty)
             return loss, objective.grad.astype(np.float64)
 
         result = minimize(
@@ -637,11 +639,10 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         n_samples = X.shape[0]
         if self.shuffle:
             order = self._random_state.permutation(n_samples)
-            XT, codes = np.take(X.T, order, axis=1), codes[order]
+            X, codes = X[order], codes[order]
             if sample_weight is not None:
                 sample_weight = sample_weight[order]
-        else:
-            XT = np.ascontiguousarray(X.T)
+        XT = np.ascontiguousarray(X.T)
 
         batch_size = self._batch_size(n_samples)
         accumulated = total = 0.0
@@ -650,15 +651,20 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
             weights = None if sample_weight is None else sample_weight[batch]
             if weights is not None and not np.any(weights):
                 continue
-            share, batch_total = self._sample_shares(
-                weights, codes[batch].shape[0], X.dtype
+            loss, batch_total = self._adam_step(
+                objective, adam, X[batch], XT[:, batch], codes[batch], weights
             )
-            penalty = self.alpha / batch_total
-            loss = objective(XT[:, batch], codes[batch], share, penalty)
-            adam.update(objective.params, objective.grad)
             accumulated += loss * batch_total
             total += batch_total
         return accumulated / total
+
+    def _adam_step(self, objective, adam, X, XT, codes, sample_weight):
+        """Update on one minibatch; return its loss and total weight."""
+        share, total = self._sample_shares(sample_weight, X.shape[0], X.dtype)
+        target = weighted_one_hot(codes, share, len(self.classes_), X.dtype)
+        loss = objective(X, XT, target, share, self.alpha / total)
+        adam.update(objective.params, objective.grad)
+        return loss, total
 
     def _record_epoch(self, loss):
         self.n_iter_ += 1

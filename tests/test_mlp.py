@@ -21,6 +21,7 @@ from skinvariant._tanh_network import (
     LossGradient,
     glorot_uniform,
     layer_shapes,
+    weighted_one_hot,
 )
 from skinvariant.datasets import load_signed_digits
 
@@ -154,24 +155,25 @@ def _objective(fit_bias, n_samples=23, block_size=7, seed=0):
     shapes = layer_shapes(4, (5, 3), 3)
     objective = LossGradient(shapes, fit_bias, np.float64, n_samples, block_size)
     objective.params[:] = glorot_uniform(shapes, fit_bias, rng)
-    XT = rng.standard_normal((4, n_samples))
+    X = rng.standard_normal((n_samples, 4))
     y = rng.randint(0, 3, n_samples)
     share = rng.uniform(0.1, 2.0, n_samples)
-    return objective, XT, y, share / share.sum()
+    return objective, X, y, share / share.sum()
 
 
 @pytest.mark.parametrize("fit_bias", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_gradient_matches_finite_differences(fit_bias, weighted):
     """Check the fused gradient against central finite differences."""
-    objective, XT, y, share = _objective(fit_bias)
+    objective, X, y, share = _objective(fit_bias)
     if not weighted:
         share = np.full_like(share, 1.0 / share.size)
+    target = weighted_one_hot(y, share, 3, np.float64)
     penalty = 0.05
 
     def loss_at(params):
         objective.params[:] = params
-        return objective(XT, y, share, penalty)
+        return objective(X, X.T.copy(), target, share, penalty)
 
     params = objective.params.copy()
     loss_at(params)
@@ -191,8 +193,9 @@ def test_block_size_does_not_change_loss_or_gradient(fit_bias):
     """Check that summing the gradient over blocks equals one full pass."""
     results = []
     for block_size in (5, 23):
-        objective, XT, y, share = _objective(fit_bias, block_size=block_size)
-        loss = objective(XT, y, share, 0.05)
+        objective, X, y, share = _objective(fit_bias, block_size=block_size)
+        target = weighted_one_hot(y, share, 3, np.float64)
+        loss = objective(X, X.T.copy(), target, share, 0.05)
         results.append((loss, objective.grad.copy()))
     assert results[0][0] == pytest.approx(results[1][0], rel=1e-12)
     assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-15)

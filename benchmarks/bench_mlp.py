@@ -1,0 +1,217 @@
+"""Speed and accuracy of NoBiasTanhMLPClassifier against scikit-learn's MLP.
+
+Reference data: the signed 8x8 digits enlarged fivefold by one-pixel shifts
+(:func:`skinvariant.datasets.load_signed_digits`), split 80/20 by source
+image so that shifted copies of a test image never reach the training set.
+
+Both classifiers get the same architecture (10, 5), tanh units, biases,
+`alpha`, `max_iter` and, for Adam, the same batch size and step size. For
+every solver and dtype the script reports the mean over seeds of the fit
+time per L-BFGS iteration (or per Adam epoch) and of the test accuracy,
+then one ratio line per comparison against ``MLPClassifier`` measured in
+the same run.
+
+The comparison runs twice: with the BLAS thread pools as installed, which
+is what a user gets, and with both classifiers limited to one BLAS thread,
+which compares the arithmetic alone (``NoBiasTanhMLPClassifier`` limits
+itself to one thread during fit in both cases).
+
+Finally the time of one L-BFGS iteration is broken down into the forward
+pass, the softmax and loss, the backward pass and everything else (mostly
+scipy's L-BFGS-B bookkeeping).
+
+Run with ``python benchmarks/bench_mlp.py`` (``--help`` for options).
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GroupShuffleSplit
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
+
+from skinvariant import NoBiasTanhMLPClassifier
+from skinvariant._tanh_network import LossGradient, weighted_one_hot
+from skinvariant.datasets import load_signed_digits
+
+HIDDEN = (10, 5)
+ALPHA = 1e-4
+
+
+def reference_split(seed=0):
+    """Return the 80/20 split of the shifted signed digits, grouped by image."""
+    digits = load_signed_digits()
+    splitter = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
+    train, test = next(splitter.split(digits.data, digits.target, digits.groups))
+    return (
+        digits.data[train],
+        digits.target[train],
+        digits.data[test],
+        digits.target[test],
+    )
+
+
+def make_pair(solver, max_iter, seed):
+    """Return the skinvariant and scikit-learn classifiers for one run."""
+    common = dict(alpha=ALPHA, max_iter=max_iter, random_state=seed)
+    if solver == "adam":
+        # Run every epoch so that the time per epoch compares like for like.
+        common.update(batch_size=200, learning_rate_init=1e-3)
+        common.update(n_iter_no_change=max_iter + 1)
+    ours = NoBiasTanhMLPClassifier(HIDDEN, fit_bias=True, solver=solver, **common)
+    theirs = MLPClassifier(HIDDEN, activation="tanh", solver=solver, **common)
+    return ours, theirs
+
+
+def time_fit(estimator, X, y, X_test, y_test):
+    """Return milliseconds per iteration and test accuracy of one fit."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        estimator.fit(X, y)
+        elapsed = time.perf_counter() - start
+    return 1e3 * elapsed / estimator.n_iter_, estimator.score(X_test, y_test)
+
+
+def compare(data, solver, dtype, max_iter, seeds):
+    """Return mean (ms per iteration, accuracy) of both classifiers."""
+    X, y, X_test, y_test = data
+    X, X_test = X.astype(dtype), X_test.astype(dtype)
+    runs = {"skinvariant": [], "scikit-learn": []}
+    for seed in range(seeds):
+        ours, theirs = make_pair(solver, max_iter, seed)
+        runs["skinvariant"].append(time_fit(ours, X, y, X_test, y_test))
+        runs["scikit-learn"].append(time_fit(theirs, X, y, X_test, y_test))
+    return {name: np.mean(values, axis=0) for name, values in runs.items()}
+
+
+def report(data, max_iter_by_solver, seeds, threads):
+    """Print the table and ratio lines for one thread setting."""
+    label = "BLAS as installed" if threads is None else "one BLAS thread"
+    print(f"\n== {label} ==")
+    print(f"{'solver':<7}{'dtype':<9}{'library':<14}{'ms/iter':>9}{'accuracy':>10}")
+    ratios = []
+    with threadpool_limits(limits=threads, user_api="blas"):
+        for solver, max_iter in max_iter_by_solver.items():
+            for dtype in (np.float64, np.float32):
+                result = compare(data, solver, dtype, max_iter, seeds)
+                for name, (ms, accuracy) in result.items():
+                    dtype_name = np.dtype(dtype).name
+                    print(
+                        f"{solver:<7}{dtype_name:<9}{name:<14}"
+                        f"{ms:>9.2f}{accuracy:>10.4f}"
+                    )
+                ratios.append((solver, dtype, result))
+
+    unit = {"lbfgs": "iteration", "adam": "epoch"}
+    for solver, dtype, result in ratios:
+        (ours_ms, ours_acc), (theirs_ms, theirs_acc) = result.values()
+        print(
+            f"RATIO [{label}] {solver} {np.dtype(dtype).name}: "
+            f"{theirs_ms / ours_ms:.1f}x faster per {unit[solver]} than "
+            f"MLPClassifier ({ours_ms:.2f} vs {theirs_ms:.2f} ms); accuracy "
+            f"{ours_acc:.4f} vs {theirs_acc:.4f} "
+            f"({100 * (ours_acc - theirs_acc):+.1f} points)"
+        )
+    for solver in max_iter_by_solver:
+        ms = {d: r["skinvariant"][0] for s, d, r in ratios if s == solver}
+        print(
+            f"RATIO [{label}] {solver} skinvariant float32 vs float64: "
+            f"{ms[np.float64] / ms[np.float32]:.2f}x faster per {unit[solver]}"
+        )
+    return ratios
+
+
+def _best_time(function, repeats=7, number=20):
+    """Return the smallest mean time of `function` in ms over several rounds."""
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            function()
+        best = min(best, (time.perf_counter() - start) / number)
+    return 1e3 * best
+
+
+def breakdown(data, dtype, max_iter):
+    """Print where the time of one L-BFGS iteration goes."""
+    X, y, _, _ = data
+    X = np.ascontiguousarray(X, dtype=dtype)
+    XT = np.ascontiguousarray(X.T)
+    clf = NoBiasTanhMLPClassifier(HIDDEN, fit_bias=True, max_iter=max_iter)
+    clf.set_params(random_state=0)
+
+    calls = []
+    original = LossGradient.__call__
+
+    def counting(self, *args):
+        calls.append(1)
+        return original(self, *args)
+
+    LossGradient.__call__ = counting
+    try:
+        ms_per_iter, _ = time_fit(clf, X, y, X[:10], y[:10])
+    finally:
+        LossGradient.__call__ = original
+    evaluations = len(calls) / clf.n_iter_
+
+    # Time the pieces of the fused function at the fitted weights.
+    shapes = [coef.shape for coef in clf.coefs_]
+    objective = LossGradient(shapes, True, dtype, X.shape[0])
+    objective.params[:] = np.concatenate(
+        [c.ravel() for c in clf.coefs_] + [b.ravel() for b in clf.intercepts_]
+    )
+    share = np.full(X.shape[0], 1.0 / X.shape[0], dtype=dtype)
+    target = weighted_one_hot(np.searchsorted(clf.classes_, y), share, 10, dtype)
+    outputs = [buffer for buffer in objective._outputs]
+    delta = objective._softmax
+    logits = outputs[-1].copy()
+
+    def softmax_loss():
+        outputs[-1][:] = logits
+        objective._log_loss_and_delta(outputs[-1], delta, target, share)
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        whole = _best_time(lambda: objective(X, XT, target, share, 1e-4))
+        forward = _best_time(lambda: objective._forward(XT, outputs))
+        copy = _best_time(lambda: outputs[-1].__setitem__(slice(None), logits))
+        loss = _best_time(softmax_loss) - copy
+        backward = _best_time(lambda: objective._backward(X, outputs, delta))
+
+    rest = ms_per_iter - evaluations * whole
+    print(f"\n== where one L-BFGS iteration goes ({np.dtype(dtype).name}) ==")
+    print(f"measured per iteration        {ms_per_iter:6.3f} ms")
+    print(f"loss evaluations per iteration {evaluations:5.2f}")
+    print(f"one fused loss and gradient   {whole:6.3f} ms, of which")
+    print(f"  forward pass                {forward:6.3f} ms")
+    print(f"  softmax, loss, output delta {loss:6.3f} ms")
+    print(f"  backward pass               {backward:6.3f} ms")
+    print(f"everything else (L-BFGS-B)    {rest:6.3f} ms per iteration")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--lbfgs-iter", type=int, default=200)
+    parser.add_argument("--adam-epochs", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    data = reference_split()
+    print(
+        f"signed digits, shifted: {data[0].shape[0]} train, "
+        f"{data[2].shape[0]} test rows; hidden {HIDDEN}; alpha {ALPHA}; "
+        f"mean of {args.seeds} seeds"
+    )
+    max_iter = {"lbfgs": args.lbfgs_iter, "adam": args.adam_epochs}
+    for threads in (None, 1):
+        report(data, max_iter, args.seeds, threads)
+
+    for dtype in (np.float64, np.float32):
+        breakdown(data, dtype, args.lbfgs_iter)
+
+
+if __name__ == "__main__":
+    main()
