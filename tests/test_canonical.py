@@ -196,6 +196,21 @@ def test_canonical_pipeline_is_invariant_under_inversion(transformer):
 @pytest.mark.parametrize(
     "transformer", [SignCanonicalFeatures(), OrbitCanonicalizer()], ids=repr
 )
+def test_canonical_output_is_c_ordered(transformer):
+    """Check that the output is C-ordered for any input layout, so that a
+    downstream model computes the same bits for X and a transform of X."""
+    X = np.asfortranarray(np.random.default_rng(5).normal(size=(20, 4)))
+    out = clone(transformer).fit_transform(X)
+
+    assert out.flags["C_CONTIGUOUS"]
+    _assert_bitwise_equal(
+        out, clone(transformer).fit_transform(np.ascontiguousarray(X))
+    )
+
+
+@pytest.mark.parametrize(
+    "transformer", [SignCanonicalFeatures(), OrbitCanonicalizer()], ids=repr
+)
 def test_canonical_dtypes_and_read_only_input(transformer):
     """Check that float32 stays float32, integers become float64, and a
     read-only input is accepted and left untouched."""

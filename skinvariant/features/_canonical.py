@@ -103,7 +103,7 @@ def canonical_members(X, indices, signs):
     element = candidates.argmax(axis=1)
 
     rows = np.arange(X.shape[0])[:, np.newaxis]
-    members = X[rows, indices[element]]
+    members = np.ascontiguousarray(X[rows, indices[element]])
     members *= signs[element].astype(X.dtype)
 
     # Members tied in value may still differ in the sign of a zero.
@@ -235,7 +235,10 @@ class SignCanonicalFeatures(_CanonicalTransformer):
         signs = np.sign(X[np.arange(X.shape[0]), reference])
         signs[signs == 0] = 1
 
-        out = X * signs[:, np.newaxis]
+        # A C-ordered output whatever the input's layout: downstream matrix
+        # products round differently on other layouts, which would break
+        # the invariance of a pipeline fed X and a transform of X.
+        out = np.multiply(X, signs[:, np.newaxis], order="C")
         out += 0.0
         return out
 
