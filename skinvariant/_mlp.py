@@ -1,5 +1,6 @@
 """Multilayer perceptron classifier with tanh hidden layers and optional biases."""
 
+import functools
 import numbers
 import warnings
 
@@ -17,7 +18,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from skinvariant._adam import Adam
 from skinvariant._tanh_network import (
@@ -814,6 +815,13 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
+@functools.cache
+def _threadpools():
+    # Finding the loaded libraries takes over a millisecond, too much for
+    # every call of partial_fit; numpy's and scipy's BLAS are loaded by now.
+    return ThreadpoolController()
+
+
 def _one_blas_thread():
     """Context in which BLAS runs single-threaded.
 
@@ -822,7 +830,7 @@ def _one_blas_thread():
     of one spin while the other works, which made L-BFGS iterations ten
     times slower on two cores.
     """
-    return threadpool_limits(limits=1, user_api="blas")
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 class _Monitor:
