@@ -52,7 +52,7 @@ autodoc_typehints = "none"
 # would list them a second time.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-numpydoc_attributes_as_param_list = False
+numpydoc_attributes_as_param_list = True
 
 # -- HTML --------------------------------------------------------------------
 
