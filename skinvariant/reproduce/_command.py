@@ -23,7 +23,8 @@ def add_reproduce_command(subparsers):
         choices=("clean", "paper"),
         default="clean",
         help=(
-            "clean: split by source image, train to convergence (default); "
+            "clean: split by source image, 5x the paper's L-BFGS budget "
+            "(default); "
             "paper: random split of the shifted rows, about 200 L-BFGS "
             "function evaluations, as published"
         ),

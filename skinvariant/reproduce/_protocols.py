@@ -4,7 +4,8 @@ Two protocols are offered. ``"paper"`` repeats the published setup: the
 shift-enlarged data are split at random, so shifted copies of a test image
 sit in the training set, and L-BFGS stops after about 200 function
 evaluations. ``"clean"`` keeps every copy of an image on one side of the
-split and trains to convergence.
+split and gives L-BFGS five times the paper's budget, recording which fits
+converged.
 """
 
 from dataclasses import asdict, dataclass, replace
@@ -105,19 +106,23 @@ class Protocol:
         return f"{split} {budget}"
 
 
+# L-BFGS on these networks creeps on for thousands of iterations (the loss
+# keeps falling slowly), so "clean" takes five times the paper's budget: past
+# it, the raw-pixel network gains about one point of test accuracy in the
+# next 2000 iterations, and a full run stays within ten minutes.
 _PROTOCOLS = {
     "paper": Protocol(
         name="paper", split="random", max_iter=200, max_fun=200, tol=1e-4
     ),
     "clean": Protocol(
-        name="clean", split="grouped", max_iter=3000, max_fun=6000, tol=1e-4
+        name="clean", split="grouped", max_iter=1000, max_fun=2000, tol=1e-4
     ),
 }
 
 # The quick budgets keep every qualitative finding of the full run.
 _QUICK_BUDGETS = {
-    "paper": {"max_iter": 200, "max_fun": 200},
-    "clean": {"max_iter": 300, "max_fun": 400},
+    "paper": {"max_iter": 100, "max_fun": 100},
+    "clean": {"max_iter": 150, "max_fun": 300},
 }
 
 
