@@ -195,19 +195,21 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     -----
     **Why the logits are odd.** Without biases, every layer is a matrix
     product followed by tanh, and both commute with negation:
-    ``tanh(-a) = -tanh(a)`` and ``(-x) @ W = -(x @ W)``. The exact version
-    holds in floating point as well. IEEE arithmetic rounds symmetrically,
+    ``tanh(-a) = -tanh(a)`` and ``(-x) @ W = -(x @ W)``. The identity also
+    holds exactly in floating point. IEEE arithmetic rounds symmetrically,
     so negating every operand negates every product and every partial sum
     exactly, whatever order the terms are added in, as long as `X` and
-    `-X` go through the same code path; prediction therefore makes its
-    input C-contiguous, and it evaluates tanh as ``sign(a) * tanh(|a|)``
-    so that oddness does not depend on how the platform rounds tanh on
-    negative arguments. Equality is bitwise up to the sign of zero.
+    `-X` go through the same code path. Prediction therefore makes its
+    input C-contiguous (BLAS may sum in another order for another memory
+    layout), and it evaluates tanh as ``sign(a) * tanh(|a|)`` so that
+    oddness does not depend on how the platform rounds tanh on negative
+    arguments. Equality is bitwise up to the sign of zero.
 
     For two classes, :meth:`decision_function` returns the difference of
     the two logits, ``z_1 - z_0``, as scikit-learn expects of a binary
-    classifier (positive means ``classes_[1]``); it is odd as well. For
-    more classes it returns the logits themselves.
+    classifier (positive means ``classes_[1]``); it is odd as well, and
+    ``predict_proba(-X)`` is ``predict_proba(X)`` with its columns
+    swapped. For more classes it returns the logits themselves.
 
     **A bound on accuracy under inversion.** Because the logits of ``-x``
     are the negated logits of ``x``, the class predicted for ``-x`` is the
@@ -215,27 +217,36 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     equal (as for ``x = 0``), largest and smallest differ, so a sample can
     be classified correctly on at most one of ``x`` and ``-x``. Hence the
     accuracy ``R`` on a data set and the accuracy ``R_inv`` on its
-    inversion satisfy ``R + R_inv <= 1``. Biases break the bound.
+    inversion satisfy ``R + R_inv <= 1``. With biases the network is no
+    longer odd and the bound does not hold.
 
     **Why augmentation with -X fails.** The log-loss of logits ``z`` for
-    label ``c`` is ``L(z, c) = lse(z) - z_c`` with ``lse`` the
-    log-sum-exp. Train on ``x`` and ``-x`` with the same label: the odd
-    network gives them logits ``z`` and ``-z``, and the pair costs
-    ``lse(z) + lse(-z)``; the label terms ``-z_c`` and ``+z_c`` cancel, so
-    the pair carries no information about its label. The function
-    ``h(z) = lse(z) + lse(-z)`` is convex and even, hence
-    ``h(0) = h((z - z) / 2) <= (h(z) + h(-z)) / 2 = h(z)``: it is smallest
-    at ``z = 0`` (more precisely wherever all logits are equal, where it is
-    ``2 log(n_classes)``). The augmented objective is therefore minimised
-    by logits that ignore the input, and the L2 penalty selects exactly
-    zero logits among those. Training drives the logits towards zero and
-    accuracy towards chance.
+    label ``c`` is ``lse(z) - z_c``, where ``lse`` is the log-sum-exp.
+    Train on ``x`` and ``-x`` with the same label: the odd network gives
+    them logits ``z`` and ``-z``, and the pair costs
+    ``h(z) = lse(z) + lse(-z)``. The label terms ``-z_c`` and ``+z_c``
+    cancel, so the pair carries no information about its label. Since a
+    log-sum-exp is at least the mean plus ``log(n_classes)``, with
+    equality only when all entries are equal, ``h(z) >= 2 log(n_classes)``
+    with equality exactly when all logits are equal; ``z = 0`` is one
+    such point (``h`` is convex and even, so ``h(0) <= (h(z) + h(-z)) / 2
+    = h(z)`` in any case). Every pair then costs at least what constant
+    logits cost, and with ``alpha > 0`` the penalty makes all-zero weights,
+    hence zero logits, the unique best fit. Training drives the logits
+    towards zero and accuracy towards chance.
 
     **float32.** float32 input trains and predicts in float32: the fused
     loss-and-gradient, its buffers and Adam's moments are float32. L-BFGS
     itself works on a float64 copy of the parameter vector, converted at
-    each evaluation. On 8x8 digits, float32 is about 1.3 times as fast per
-    L-BFGS iteration as float64 (see ``benchmarks/bench_mlp.py``).
+    each evaluation. On the shifted 8x8 digits float32 is about FLOAT32
+    times as fast per L-BFGS iteration as float64 (see
+    ``benchmarks/bench_mlp.py``).
+
+    **Threads.** During :meth:`fit` and :meth:`partial_fit`, BLAS runs on
+    one thread (through threadpoolctl): the products of a small network
+    are too narrow to gain from threads, and when numpy and scipy each
+    bring their own OpenBLAS, the idle threads of one slow the other down
+    severalfold.
 
     :meth:`partial_fit` always performs one Adam epoch, whatever `solver`
     says, because L-BFGS has no incremental form.
@@ -484,9 +495,8 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         unknown = self.classes_[codes] != y
         if np.any(unknown):
             raise ValueError(
-                f"`y` must only contain the classes {self.classes_.tolist()} "
-                "of the first fit (use warm_start=False to refit from "
-                f"scratch); got {np.unique(y[unknown]).tolist()}."
+                "`y` must only contain classes the network has outputs for, "
+                f"{self.classes_.tolist()}; got {np.unique(y[unknown]).tolist()}."
             )
         return codes
 
@@ -640,29 +650,30 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         n_samples = X.shape[0]
         if self.shuffle:
             order = self._random_state.permutation(n_samples)
-            X, codes = X[order], codes[order]
-            if sample_weight is not None:
-                sample_weight = sample_weight[order]
-        XT = np.ascontiguousarray(X.T)
+        else:
+            order = np.arange(n_samples)
 
+        # Gathering each minibatch, rather than shuffling and transposing
+        # the whole data set, keeps the copies small and in cache.
         batch_size = self._batch_size(n_samples)
         accumulated = total = 0.0
         for start in range(0, n_samples, batch_size):
-            batch = slice(start, start + batch_size)
+            batch = order[start : start + batch_size]
             weights = None if sample_weight is None else sample_weight[batch]
             if weights is not None and not np.any(weights):
                 continue
             loss, batch_total = self._adam_step(
-                objective, adam, X[batch], XT[:, batch], codes[batch], weights
+                objective, adam, X.take(batch, axis=0), codes[batch], weights
             )
             accumulated += loss * batch_total
             total += batch_total
         return accumulated / total
 
-    def _adam_step(self, objective, adam, X, XT, codes, sample_weight):
+    def _adam_step(self, objective, adam, X, codes, sample_weight):
         """Update on one minibatch; return its loss and total weight."""
         share, total = self._sample_shares(sample_weight, X.shape[0], X.dtype)
         target = weighted_one_hot(codes, share, len(self.classes_), X.dtype)
+        XT = np.ascontiguousarray(X.T)
         loss = objective(X, XT, target, share, self.alpha / total)
         adam.update(objective.params, objective.grad)
         return loss, total
