@@ -81,11 +81,16 @@ def plot_feature_maps(image=None, *, random_state=0):
     ImportError
         If matplotlib is not installed.
 
+    See Also
+    --------
+    write_report : Saves this figure as ``figure1.png``.
+
     Examples
     --------
     >>> from skinvariant.reproduce import plot_feature_maps
-    >>> figure = plot_feature_maps()  # doctest: +SKIP
-    >>> figure.savefig("figure1.png")  # doctest: +SKIP
+    >>> figure = plot_feature_maps()
+    >>> [ax.get_title() for ax in figure.axes if ax.images]
+    ['x', '-x, inverted', 'x_i**2', 'x_i * x_right (wrapped)', 'x_i * x_P(i)']
     """
     new_figure = _figure_class()
     x = _check_image(image)
@@ -144,6 +149,23 @@ def plot_accuracies(results):
     ------
     ImportError
         If matplotlib is not installed.
+
+    See Also
+    --------
+    write_report : Saves this figure as ``accuracy.png``.
+
+    Examples
+    --------
+    >>> from skinvariant.reproduce import (
+    ...     Protocol, plot_accuracies, run_reference_experiment
+    ... )
+    >>> tiny = Protocol("tiny", split="grouped", max_iter=20, max_fun=40, tol=1e-4)
+    >>> results = run_reference_experiment(
+    ...     protocol=tiny, rows=["pixels_nobias", "squares_nobias"], seeds=1
+    ... )
+    >>> figure = plot_accuracies(results)
+    >>> [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    ['x_i; X; no bias', 'x_i**2; X; no bias']
     """
     new_figure = _figure_class()
     summaries = results.summaries()

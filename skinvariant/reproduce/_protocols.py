@@ -52,6 +52,22 @@ class Protocol:
 
     quick : bool, default=False
         Whether the budget was cut down for a quick run.
+
+    See Also
+    --------
+    get_protocol : The built-in protocols by name.
+    run_reference_experiment : Takes a protocol name or instance.
+
+    Examples
+    --------
+    >>> from skinvariant.reproduce import Protocol
+    >>> longer = Protocol(
+    ...     "longer", split="grouped", max_iter=5000, max_fun=10000, tol=1e-4
+    ... )
+    >>> longer.budget(0.25)
+    (1250, 2500)
+    >>> print(longer.describe())
+    A group-aware split holds out 20% of the 1797 source images ...
     """
 
     name: str

@@ -10,17 +10,25 @@ import numpy as np
 class RunResult:
     """The measurements of one row fitted on one seed's split.
 
+    One entry of :attr:`ReferenceResults.runs`.
+
     Attributes
     ----------
     row : str
         The name of the row.
 
-    seed_index, seed : int
-        The position of the seed in the run and the integer it stands for;
-        the seed fixes the split and the network's initialisation.
+    seed_index : int
+        The position of the seed in the run, from 0.
 
-    accuracy, inverted_accuracy : float
-        Accuracy on ``X_test`` and on ``-X_test``.
+    seed : int
+        The integer the seed stands for: it fixes the split, the network's
+        initialisation and any other randomness of the row.
+
+    accuracy : float
+        Accuracy on ``X_test``.
+
+    inverted_accuracy : float
+        Accuracy on ``-X_test``, the inverted test images.
 
     identical_predictions : bool
         Whether the predicted labels on ``X_test`` and ``-X_test`` are equal
@@ -36,12 +44,34 @@ class RunResult:
         Whether training stopped before its budget ran out, that is without
         a :class:`~sklearn.exceptions.ConvergenceWarning`.
 
-    fit_time, score_time : float
-        Seconds spent fitting the pipeline, and predicting on both test
-        sets.
+    fit_time : float
+        Seconds spent fitting the pipeline.
 
-    n_train, n_test : int
-        Rows in the training and test sets.
+    score_time : float
+        Seconds spent predicting on both test sets.
+
+    n_train : int
+        Rows in the training set, before any augmentation.
+
+    n_test : int
+        Rows in the test set.
+
+    See Also
+    --------
+    ReferenceResults : All runs of an experiment.
+
+    Examples
+    --------
+    >>> from skinvariant.reproduce import Protocol, run_reference_experiment
+    >>> tiny = Protocol("tiny", split="grouped", max_iter=20, max_fun=40, tol=1e-4)
+    >>> results = run_reference_experiment(
+    ...     protocol=tiny, rows=["squares_nobias"], seeds=1
+    ... )
+    >>> run = results.runs[0]
+    >>> run.identical_predictions, run.accuracy == run.inverted_accuracy
+    (True, True)
+    >>> run.n_train + run.n_test
+    8985
     """
 
     row: str
@@ -66,11 +96,67 @@ class RunResult:
 
 @dataclass(frozen=True)
 class RowSummary:
-    """One row's measurements over all seeds.
+    """One row's measurements summarised over all seeds.
 
-    Standard deviations are over seeds (``ddof=1``) and None with one seed.
-    `bound_holds` is None for rows whose model is not odd, for which the
-    bound ``R + R_inv <= 1`` is not claimed.
+    Returned by :meth:`ReferenceResults.summary`. Standard deviations are
+    over seeds (``ddof=1``) and None with a single seed.
+
+    Attributes
+    ----------
+    row : RowSpec
+        The row summarised.
+
+    n_runs : int
+        The number of seeds.
+
+    accuracy_mean : float
+        Mean accuracy on ``X_test``.
+
+    accuracy_std : float or None
+        Its standard deviation over seeds.
+
+    inverted_mean : float
+        Mean accuracy on ``-X_test``.
+
+    inverted_std : float or None
+        Its standard deviation over seeds.
+
+    sum_max : float
+        The largest ``R + R_inv`` over seeds.
+
+    bound_holds : bool or None
+        Whether ``R + R_inv <= 1`` held on every seed; None for rows whose
+        model is not odd, for which the bound is not claimed.
+
+    n_identical : int
+        Seeds on which the predictions on ``X_test`` and ``-X_test`` were
+        identical.
+
+    n_converged : int
+        Seeds on which L-BFGS converged within its budget.
+
+    n_iter_mean : float
+        Mean number of L-BFGS iterations.
+
+    fit_time_mean : float
+        Mean seconds spent fitting.
+
+    See Also
+    --------
+    ReferenceResults.summaries : The summary of every row.
+
+    Examples
+    --------
+    >>> from skinvariant.reproduce import Protocol, run_reference_experiment
+    >>> tiny = Protocol("tiny", split="grouped", max_iter=20, max_fun=40, tol=1e-4)
+    >>> results = run_reference_experiment(
+    ...     protocol=tiny, rows=["pixels_nobias"], seeds=2
+    ... )
+    >>> summary = results.summary("pixels_nobias")
+    >>> summary.n_runs, summary.bound_holds
+    (2, True)
+    >>> summary.sum_max <= 1
+    True
     """
 
     row: object
@@ -129,6 +215,10 @@ def summarize_runs(row, runs):
 class ReferenceResults:
     """Everything measured by :func:`run_reference_experiment`.
 
+    The runs in the order of the rows, then of the seeds, with the settings
+    needed to tell how they were obtained. :meth:`summary` condenses a row
+    over its seeds, :meth:`to_dict` gives every number as plain values.
+
     Attributes
     ----------
     protocol : Protocol
@@ -154,6 +244,25 @@ class ReferenceResults:
 
     versions : dict
         Versions of Python, the platform and the libraries involved.
+
+    See Also
+    --------
+    format_tables : The tables of a run, as text.
+    write_report : Write a run's report, numbers and figures to disk.
+
+    Examples
+    --------
+    >>> from skinvariant.reproduce import Protocol, run_reference_experiment
+    >>> tiny = Protocol("tiny", split="grouped", max_iter=20, max_fun=40, tol=1e-4)
+    >>> results = run_reference_experiment(
+    ...     protocol=tiny, rows=["pixels_nobias", "squares_nobias"], seeds=2
+    ... )
+    >>> [f"{run.row}/{run.seed_index}" for run in results.runs]
+    ['pixels_nobias/0', 'pixels_nobias/1', 'squares_nobias/0', 'squares_nobias/1']
+    >>> results.summary("squares_nobias").n_identical
+    2
+    >>> sorted(results.to_dict())
+    ['n_jobs', 'protocol', 'random_state', 'rows', 'run_time', 'seeds', 'versions']
     """
 
     protocol: object

@@ -84,6 +84,33 @@ class RowSpec:
         evaluations) this row gets. Below 1 only for rows whose iterations
         cost far more than the others, so that a run keeps to its time;
         the report lists every row's budget.
+
+    See Also
+    --------
+    reference_rows : The rows of the reference experiment.
+    run_reference_experiment : Runs any list of rows.
+
+    Examples
+    --------
+    A new row is one more entry: here, squares fed to a network with
+    biases and trained on the images and their inversions.
+
+    >>> from skinvariant import SquareFeatures
+    >>> from skinvariant.reproduce import RowSpec, reference_rows
+    >>> def squares(random_state):
+    ...     return SquareFeatures()
+    >>> row = RowSpec(
+    ...     name="squares_augmented_bias",
+    ...     table="More rows",
+    ...     features="x_i**2",
+    ...     make_features=squares,
+    ...     fit_bias=True,
+    ...     training="augmented",
+    ...     invariant=True,
+    ... )
+    >>> row.label
+    'x_i**2; X, -X; bias'
+    >>> rows = reference_rows() + [row]
     """
 
     name: str

@@ -60,8 +60,10 @@ def format_tables(results, *, style="text"):
     >>> print(format_tables(results))
     Table I: raw pixels as features
     bias  features  trained on  X_test  paper  -X_test  paper  R+R_inv  check
-    no    x_i       X           0.9...  0.84   0.0...   0.001  0.9...   bound ok
-    ...
+    no    x_i       X            0.8...   0.84    0.0...  0.001    0.8...  bound ok
+    <BLANKLINE>
+    Findings
+    [yes] Without biases, a network trained on X_train scores well on X_test ...
     """
     if style not in TABLE_STYLES:
         raise ValueError(f"`style` must be one of {TABLE_STYLES}; got {style!r}.")
