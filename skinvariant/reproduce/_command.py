@@ -96,6 +96,7 @@ def run_reproduce_command(args):
         random_state=args.random_state,
     )
     print(format_tables(results), end="")
+    print(f"finished in {results.run_time:.0f} s", file=sys.stderr)
 
     if args.out is not None:
         paths = write_report(results, args.out, figures=figures)

@@ -141,7 +141,7 @@ def _heading(results):
     return (
         "# Reference experiment: measured values against the paper\n\n"
         f"Protocol `{protocol.name}`{quick}, {len(results.seeds)} seeds "
-        f"(random_state={results.random_state}, n_jobs={results.n_jobs}); "
+        f"(random_state={results.random_state}, n_jobs={results.n_jobs or 1}); "
         f"run time {results.run_time:.0f} s. Reference: Bergman, "
         '"Symmetry constrained machine learning" (2019), Tables I and II.'
     )
@@ -156,12 +156,7 @@ def _protocol(results):
         f"{run.n_test} for testing per seed. {results.protocol.describe()} "
         "Network: tanh hidden layers (10, 5) and a softmax output, with or "
         "without biases. Each seed draws the split, the initial weights and "
-        "the permutation P; all rows share the splits. Accuracies are means "
-        "± standard deviations over seeds. R+R_inv is the mean of the sum "
-        "of the two accuracies; for odd models (no bias, no invariance) "
-        "the check says whether R + R_inv <= 1 held on every seed, for "
-        "invariant models on how many seeds the predictions on X_test and "
-        "-X_test were identical."
+        "the permutation P; all rows share the splits."
     )
 
 

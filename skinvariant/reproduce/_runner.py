@@ -132,7 +132,8 @@ def run_reference_experiment(
     tasks = [
         (row, index, seed) for index, seed in enumerate(seed_values) for row in rows
     ]
-    progress = _Progress(tasks, len(seed_values), verbose)
+    costs = {row.name: _relative_cost(row, digits.data[:1]) for row in rows}
+    progress = _Progress(tasks, len(seed_values), costs, verbose)
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     jobs = (
         delayed(fit_and_score)(row, protocol, *data, index, seed)
@@ -302,12 +303,32 @@ def _draw_seeds(random_state, n_seeds):
     ]
 
 
+def _relative_cost(row, X_one):
+    """Roughly how long `row` trains, in arbitrary units, before it is timed.
+
+    An L-BFGS iteration costs about the training rows times the first
+    layer's width: input features plus a few for the small later layers.
+    """
+    features = row.make_features(0)
+    n_features = X_one.shape[1]
+    if not isinstance(features, str):
+        try:
+            n_features = features.fit_transform(X_one).shape[1]
+        except ValueError:
+            # Some maps need more than one row; the estimate is only a guide.
+            pass
+
+    copies = 1.0 + row.fraction if row.training == "augmented" else 1.0
+    return row.budget * copies * (n_features + 10)
+
+
 class _Progress:
     """Progress lines on stderr with an estimate of the time left."""
 
-    def __init__(self, tasks, n_seeds, verbose):
+    def __init__(self, tasks, n_seeds, costs, verbose):
         self.n_tasks = len(tasks)
         self.n_seeds = n_seeds
+        self.costs = costs
         self.verbose = verbose
         self.labels = {row.name: row.label for row, _, _ in tasks}
         self.counts = Counter(row.name for row, _, _ in tasks)
@@ -334,18 +355,24 @@ class _Progress:
         sys.stderr.flush()
 
     def time_left(self):
-        """Price the pending fits at their row's mean duration so far."""
-        finished = [t for times in self.durations.values() for t in times]
-        fallback = float(np.mean(finished))
+        """Price pending fits at their row's mean so far, or by relative cost."""
+        timed = sum(sum(times) for times in self.durations.values())
+        timed_cost = sum(
+            self.costs[name] * len(times) for name, times in self.durations.items()
+        )
+        seconds_per_cost = timed / timed_cost
 
         work = 0.0
         for name, total in self.counts.items():
             times = self.durations.get(name, [])
-            mean = float(np.mean(times)) if times else fallback
+            if times:
+                mean = float(np.mean(times))
+            else:
+                mean = self.costs[name] * seconds_per_cost
             work += (total - len(times)) * mean
 
         # Parallel fits finish faster than their summed durations.
-        speed = sum(finished) / max(self.elapsed(), 1e-9)
+        speed = timed / max(self.elapsed(), 1e-9)
         return work / speed
 
 

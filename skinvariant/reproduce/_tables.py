@@ -19,6 +19,13 @@ _HEADER = (
     "check",
 )
 
+_LEGEND = """\
+Accuracies: mean ± standard deviation over seeds; R+R_inv: mean of their sum.
+check: "bound ok" when R + R_inv <= 1 held on every seed, as it must for odd
+models (no bias, no invariance); "same k/n" when the predictions on X_test
+and -X_test were identical on k of n seeds, as they must be for invariant
+models, to which the bound does not apply."""
+
 # Columns holding numbers are aligned right.
 _NUMERIC = {3, 4, 5, 6, 7}
 
@@ -62,6 +69,8 @@ def format_tables(results, *, style="text"):
     bias  features  trained on  X_test  paper  -X_test  paper  R+R_inv  check
     no    x_i       X            0.8...   0.84    0.0...  0.001    0.8...  bound ok
     <BLANKLINE>
+    Accuracies: mean ± standard deviation over seeds; R+R_inv: mean of their sum.
+    ...
     Findings
     [yes] Without biases, a network trained on X_train scores well on X_test ...
     """
@@ -77,6 +86,7 @@ def format_tables(results, *, style="text"):
         cells = [_cells(summary) for summary in summaries]
         blocks.append(title + "\n" + render(cells))
 
+    blocks.append(_LEGEND if style == "text" else _LEGEND.replace("\n", " "))
     blocks.append(_findings_block(results, style))
     return "\n\n".join(blocks) + "\n"
 
