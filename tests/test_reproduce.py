@@ -432,6 +432,24 @@ def test_command_explains_missing_matplotlib_before_fitting(monkeypatch, capsys)
     assert "seed" not in err
 
 
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["--seeds", "0"], "--seeds: must be a positive integer; got '0'"),
+        (["--seeds", "two"], "--seeds: must be a positive integer; got 'two'"),
+        (["--n-jobs", "0"], "--n-jobs: must be a non-zero integer; got '0'"),
+        (["--protocol", "leaky"], "--protocol: invalid choice: 'leaky'"),
+    ],
+)
+def test_command_rejects_bad_options(argv, match, capsys):
+    """Check that bad options stop the command with usage and the reason."""
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", *argv])
+
+    assert exc.value.code == 2
+    assert match in capsys.readouterr().err
+
+
 def test_write_report_draws_both_figures(tmp_path):
     """Check that the figures are written as PNG files and linked in the report."""
     pytest.importorskip("matplotlib")

@@ -3,6 +3,11 @@
 import argparse
 import sys
 
+from skinvariant.reproduce._figures import check_matplotlib
+from skinvariant.reproduce._report import write_report
+from skinvariant.reproduce._runner import run_reference_experiment
+from skinvariant.reproduce._tables import format_tables
+
 _DESCRIPTION = """\
 Regenerate the reference experiment (Bergman 2019, Tables I and II) and the
 rows the paper lacks: a (10, 5) tanh network with and without biases on the
@@ -39,11 +44,11 @@ def add_reproduce_command(subparsers):
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smaller training budget and 2 seeds: well under a minute",
+        help="smaller training budget and 2 seeds: under a minute",
     )
     parser.add_argument(
         "--n-jobs",
-        type=int,
+        type=_nonzero_int,
         default=None,
         metavar="N",
         help="fits run in parallel through joblib (-1: all cores; default 1)",
@@ -71,13 +76,6 @@ def add_reproduce_command(subparsers):
 
 def run_reproduce_command(args):
     """Run the experiment as `args` say; return the exit code."""
-    from skinvariant.reproduce import (
-        format_tables,
-        run_reference_experiment,
-        write_report,
-    )
-    from skinvariant.reproduce._figures import check_matplotlib
-
     figures = args.out is not None and not args.no_figures
     if figures:
         # Fail before minutes of fitting, not after.
@@ -103,6 +101,16 @@ def run_reproduce_command(args):
         for path in paths:
             print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _nonzero_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be a non-zero integer; got {text!r}")
+    return value
 
 
 def _positive_int(text):
