@@ -227,6 +227,15 @@ def test_paper_gaps_say_which_values_differ_and_how():
     text = " ".join(explain_gaps(results))
     assert "Measured higher than published" in text
     assert "x_i; X; no bias on X_test (0.940 against 0.84, +0.100)" in text
+    assert "L-BFGS ran 100 iterations on average (12 of 12 fits" in text
+
+
+def test_paper_gaps_under_the_paper_budget_point_at_the_optimiser():
+    """Check that the reasons follow the protocol: budget-bound fits vary."""
+    text = " ".join(explain_gaps(_results(SYNTHETIC, protocol="paper")))
+
+    assert "converged within 200 function evaluations" in text
+    assert "L-BFGS ran" not in text and "clean split" not in text
 
 
 # Running ---------------------------------------------------------------------

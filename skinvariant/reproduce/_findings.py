@@ -6,6 +6,8 @@ what this run found, whichever way it came out.
 
 from dataclasses import dataclass
 
+from skinvariant.reproduce._protocols import PAPER_MAX_FUN
+
 # Ten balanced digit classes.
 CHANCE = 0.1
 
@@ -308,7 +310,7 @@ def _reasons(results, higher, lower):
     protocol = results.protocol
     runs = results.runs
     mean_iter = sum(run.n_iter for run in runs) / len(runs)
-    converged = sum(run.converged for run in runs)
+    converged = f"{sum(run.converged for run in runs)} of {len(runs)} fits"
 
     reasons = [
         "The paper reports one run per row with an unstated split, "
@@ -319,22 +321,27 @@ def _reasons(results, higher, lower):
         reasons.append(
             "The clean split keeps every shifted copy of a test image out of "
             "training, while the paper's random split of the enlarged data "
-            "trained on shifted copies of most test images; that leak "
-            "raises published scores on X_test."
+            "trained on shifted copies of most test images, a leak that can "
+            "only help the published scores."
         )
-    if protocol.max_fun > 200 and higher:
+    if protocol.max_fun > PAPER_MAX_FUN and higher:
         reasons.append(
-            f"Here training ran for {mean_iter:.0f} L-BFGS iterations on "
-            f"average ({converged} of {len(runs)} fits converged) against "
-            "a budget of about 200 function evaluations in the paper, so "
-            "networks got further towards their optimum."
+            f"Here L-BFGS ran {mean_iter:.0f} iterations on average "
+            f"({converged} converged) against about {PAPER_MAX_FUN} function "
+            "evaluations in the paper, so the networks got further towards "
+            "their optimum."
         )
-    if protocol.max_fun <= 200:
+    if protocol.max_fun < PAPER_MAX_FUN and lower:
         reasons.append(
-            f"Only {converged} of {len(runs)} fits converged within the "
-            "budget of about 200 function evaluations, so the scores depend "
-            "on the initialisation and on the optimiser's details (line "
-            "search, starting weights), which differ between "
-            "implementations."
+            f"This run's budget of {protocol.max_fun} function evaluations "
+            f"is below the paper's {PAPER_MAX_FUN}, which stops training "
+            "earlier."
+        )
+    if protocol.max_fun <= PAPER_MAX_FUN:
+        reasons.append(
+            f"Only {converged} converged within {protocol.max_fun} function "
+            "evaluations, so the scores depend on the starting weights and "
+            "on the optimiser's details (line search, stopping rule), which "
+            "differ between implementations."
         )
     return reasons

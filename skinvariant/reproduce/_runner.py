@@ -162,7 +162,7 @@ def run_reference_experiment(
 def fit_and_score(row, protocol, X, y, groups, seed_index, seed):
     """Fit `row` on one seed's training split; score it on X_test and -X_test."""
     train, test = split_indices(protocol, y, groups, seed)
-    model = make_pipeline(row, protocol, seed)
+    model = build_pipeline(row, protocol, seed)
 
     start = time.perf_counter()
     converged = _fit_recording_convergence(model, X[train], y[train])
@@ -191,7 +191,7 @@ def fit_and_score(row, protocol, X, y, groups, seed_index, seed):
     )
 
 
-def make_pipeline(row, protocol, seed):
+def build_pipeline(row, protocol, seed):
     """Return the unfitted pipeline of `row`: feature map, then classifier."""
     network = make_network(protocol, row.fit_bias, seed, budget=row.budget)
     if row.training == "augmented":
