@@ -1,6 +1,7 @@
 """Multilayer perceptron classifier with tanh hidden layers and optional biases."""
 
 import functools
+import itertools
 import numbers
 import warnings
 
@@ -570,18 +571,19 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         target = weighted_one_hot(codes, share, len(self.classes_), X.dtype)
         penalty = self.alpha / total
         XT = np.ascontiguousarray(X.T)
+        losses = []
 
         def loss_and_grad(theta):
             np.copyto(objective.params, theta, casting="same_kind")
-            loss = objective(X, XT, target, share, penalty)
-            return loss, objective.grad.astype(np.float64)
+            losses.append(objective(X, XT, target, share, penalty))
+            return losses[-1], objective.grad.astype(np.float64)
 
         result = minimize(
             loss_and_grad,
             params.astype(np.float64),
             method="L-BFGS-B",
             jac=True,
-            callback=self._lbfgs_progress() if self.verbose else None,
+            callback=self._lbfgs_progress(losses) if self.verbose else None,
             options={
                 "maxiter": self.max_iter,
                 "maxfun": self.max_fun,
@@ -597,12 +599,15 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
             self._warn_lbfgs(result, n_iter)
         return result.x.astype(X.dtype)
 
-    def _lbfgs_progress(self):
-        """Return an L-BFGS callback printing the iteration number."""
-        counter = iter(range(1, self.max_iter + 1))
+    @staticmethod
+    def _lbfgs_progress(losses):
+        """Return an L-BFGS callback printing the iteration and its loss."""
+        iteration = itertools.count(1)
 
-        def callback(intermediate_result):
-            print(f"Iteration {next(counter)}, loss = {intermediate_result.fun:.8f}")
+        # L-BFGS-B evaluates the accepted point last, so the latest loss is
+        # the loss of the new iterate.
+        def callback(params):
+            print(f"Iteration {next(iteration)}, loss = {losses[-1]:.8f}")
 
         return callback
 
