@@ -139,19 +139,16 @@ def _check(summary):
 
 
 def _text(cells):
-    widths = [
-        max(len(line[k]) for line in [_HEADER, *cells]) for k in range(len(_HEADER))
-    ]
-    lines = []
-    for line in [_HEADER, *cells]:
+    lines = [_HEADER, *cells]
+    widths = [max(len(line[k]) for line in lines) for k in range(len(_HEADER))]
+    rendered = []
+    for line in lines:
         padded = [
-            value.rjust(width)
-            if k in _NUMERIC and line is not _HEADER
-            else value.ljust(width)
+            value.rjust(width) if k in _NUMERIC else value.ljust(width)
             for k, (value, width) in enumerate(zip(line, widths, strict=True))
         ]
-        lines.append("  ".join(padded).rstrip())
-    return "\n".join(lines)
+        rendered.append("  ".join(padded).rstrip())
+    return "\n".join(rendered)
 
 
 def _markdown(cells):
@@ -161,16 +158,14 @@ def _markdown(cells):
 
 
 def _findings_block(results, style):
-    findings = qualitative_findings(results)
-    title = "Findings"
     lines = []
-    for finding in findings:
+    for finding in qualitative_findings(results):
         mark = "yes" if finding.holds else "NO"
-        text = f"[{mark}] {finding.claim}: {finding.evidence}."
         if style == "markdown":
             lines.append(f"- **{mark}** {finding.claim}: {finding.evidence}.")
         else:
+            text = f"[{mark}] {finding.claim}: {finding.evidence}."
             lines.append(textwrap.fill(text, width=88, subsequent_indent="      "))
-    if style == "markdown":
-        title = f"### {title}"
-    return title + "\n" + ("\n".join(lines) if lines else "(no finding applies)")
+
+    title = "### Findings" if style == "markdown" else "Findings"
+    return title + "\n" + ("\n".join(lines) or "(no finding applies)")
