@@ -623,7 +623,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
             advice = f"Increase `max_fun` (now {self.max_fun})"
         else:
             advice = "Scale the input or increase `tol`"
-        warnings.warn(message + advice + ".", ConvergenceWarning, stacklevel=3)
+        warnings.warn(message + advice + ".", ConvergenceWarning, stacklevel=5)
 
     # ------------------------------------------------------------------
     # Adam
@@ -716,7 +716,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"without an improvement of at least tol={self.tol}). "
                 "Increase `max_iter` or `tol`.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
         self.best_loss_ = monitor.best_loss if validation is None else None
