@@ -75,7 +75,8 @@ def write_report(results, out_dir, *, figures=True):
     out_dir.mkdir(parents=True, exist_ok=True)
 
     report, numbers = (out_dir / name for name in REPORT_FILES)
-    numbers.write_text(json.dumps(results_document(results), indent=2) + "\n")
+    document = json.dumps(results_document(results), indent=2)
+    numbers.write_text(document + "\n", encoding="utf-8")
     paths = [report, numbers]
 
     if figures:
