@@ -31,7 +31,7 @@ class PermutationProductFeatures(PairProductTransformer):
 
     Attributes
     ----------
-    permutations_ : ndarray of shape (n_permutations, n_features_in_)
+    permutations_ : ndarray of shape (n_permutations, n_features)
         The permutations; row ``b`` is ``P`` for block ``b``, so output
         column ``b * n_features_in_ + i`` is
         ``X[:, i] * X[:, permutations_[b, i]]``.

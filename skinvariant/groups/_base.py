@@ -19,6 +19,27 @@ class FiniteGroup:
     Groups are immutable: they are used as estimator parameters, and
     scikit-learn's ``clone`` and ``GridSearchCV`` expect parameters that do
     not change behind their back.
+
+    See Also
+    --------
+    SignFlip : The grayscale inversion.
+    DirectProduct : Combine commuting groups.
+
+    Examples
+    --------
+    Every concrete group shares this interface:
+
+    >>> import numpy as np
+    >>> from skinvariant.groups import FiniteGroup, SignFlip
+    >>> group = SignFlip()
+    >>> isinstance(group, FiniteGroup)
+    True
+    >>> indices, signs = group.signed_permutations(3)
+    >>> signs
+    array([[ 1,  1,  1],
+           [-1, -1, -1]], dtype=int8)
+    >>> group.orbit(np.array([[0.5, -1.0, 2.0]]))[1]
+    array([[-0.5,  1. , -2. ]])
     """
 
     __slots__ = ()
