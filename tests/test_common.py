@@ -59,3 +59,20 @@ def _expected_failed_checks(estimator):
 def test_estimator_follows_the_scikit_learn_contract(estimator, check):
     """Check that the estimator passes scikit-learn's estimator checks."""
     check(estimator)
+
+
+def test_every_public_estimator_is_checked():
+    """Check that every estimator class exported by the package is in
+    `ESTIMATORS`, so a new estimator cannot skip the contract checks."""
+    from sklearn.base import BaseEstimator
+
+    import skinvariant
+
+    public = {
+        name
+        for name in skinvariant.__all__
+        if isinstance(getattr(skinvariant, name), type)
+        and issubclass(getattr(skinvariant, name), BaseEstimator)
+    }
+    checked = {type(estimator).__name__ for estimator in ESTIMATORS}
+    assert public - checked == set()
