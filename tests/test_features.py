@@ -94,6 +94,23 @@ def test_columns_are_the_products_their_names_state(transformer, dtype):
 
 
 @pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_signed_zeros_are_kept_exactly(transformer, dtype):
+    """Check that products with a zero keep the IEEE sign of the zero, as the
+    plain product does."""
+    rng = np.random.default_rng(0)
+    X = rng.choice([0.0, -0.0, 1.5, -2.0], size=(9, 12)).astype(dtype)
+    transformer = clone(transformer).fit(X)
+    left, right = _pairs_from_names(transformer.get_feature_names_out())
+
+    X_out = transformer.transform(X)
+
+    assert np.signbit(X[X == 0]).any() and (X_out == 0).any()
+    assert_bitwise_equal(X_out, X[:, left] * X[:, right])
+    assert_bitwise_equal(transformer.transform(-X), X_out)
+
+
+@pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
 def test_many_rows_match_a_few_rows(transformer):
     """Check that rows cut in several cache blocks give the same products."""
     X = _data(n_samples=20_000, seed=1)

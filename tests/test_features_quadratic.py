@@ -37,6 +37,21 @@ def test_quadratic_matches_polynomial_features(interaction_only, dtype, n_featur
     assert list(ours.get_feature_names_out()) == theirs_names
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_quadratic_rows_with_and_without_zeros_are_exact(dtype):
+    """Check that rows with signed zeros among many rows without zeros give
+    exactly the IEEE products, the signs of zero products included."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20_000, 12)).astype(dtype)
+    X[[3, 4000], 5] = -0.0
+    X[4001, [0, 7]] = 0.0
+    left, right = np.triu_indices(12)
+
+    X_out = QuadraticFeatures().fit_transform(X)
+
+    assert_bitwise_equal(X_out, X[:, left] * X[:, right])
+
+
 def test_quadratic_needs_two_features_for_interactions():
     """Check that interaction_only with one feature is rejected."""
     with pytest.raises(ValueError, match="n_features=1"):
