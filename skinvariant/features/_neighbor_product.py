@@ -267,22 +267,72 @@ class NeighborProductFeatures(PairProductTransformer):
         return np.concatenate(left), np.concatenate(right)
 
     def _multiply_into(self, X, out):
-        # without wrap, a far offset may leave an empty block
-        blocks = [block for block in self._blocks() if math.prod(block[0])]
+        plans = [self._plan(offset) for offset in self.offsets_]
         bytes_per_row = (X.shape[1] + out.shape[1]) * X.itemsize
-        every_row = (slice(None),)
 
         for rows in row_blocks(X.shape[0], bytes_per_row):
-            images = X[rows].reshape(-1, *self.image_shape_)
+            inputs = X[rows]
+            images = inputs.reshape(-1, *self.image_shape_)
             start = 0
-            for shape, pieces in blocks:
+            for shape, shift, pieces in plans:
                 stop = start + math.prod(shape)
+                if stop == start:
+                    continue  # without wrap, a far offset has no pair
+                if shift is not None:
+                    _cyclic_products(inputs, out[rows, start:stop], shift)
                 # splitting the column axis is always a view, never a copy
                 block = out[rows, start:stop].reshape(-1, *shape)
-                for out_index, left_index, right_index in pieces:
-                    np.multiply(
-                        images[every_row + left_index],
-                        images[every_row + right_index],
-                        out=block[every_row + out_index],
-                    )
+                _piece_products(images, block, pieces)
                 start = stop
+
+    def _plan(self, offset):
+        """How to compute the block of `offset`: its shape, the shift of a
+        flat cyclic product (None if unused) and the pieces to compute
+        directly."""
+        shape, pieces = _offset_block(self.image_shape_, offset, self.wrap)
+        if not self.wrap:
+            return shape, None, pieces
+
+        shift = int(np.ravel_multi_index(np.mod(offset, shape), shape))
+        return shape, shift, _pieces_off_the_flat_shift(shape, offset)
+
+
+def _cyclic_products(X, out, shift):
+    """``out[:, k] = X[:, k] * X[:, (k + shift) % n_features]``, in two
+    contiguous products."""
+    n_features = X.shape[1]
+    head = n_features - shift
+    np.multiply(X[:, :head], X[:, shift:], out=out[:, :head])
+    if shift:
+        np.multiply(X[:, head:], X[:, :shift], out=out[:, head:])
+
+
+def _pieces_off_the_flat_shift(image_shape, offset):
+    """The pieces of a wrapped block that the flat cyclic shift gets wrong.
+
+    In C order, moving a pixel by `offset` with wrapping is the flat cyclic
+    shift of its index, except where an axis other than the first wraps
+    around: for ``(0, 1)``, the last column of each row. Only those pieces
+    need computing on their own.
+    """
+    per_axis = [
+        _axis_pieces(size, entry, True)
+        for size, entry in zip(image_shape, offset, strict=True)
+    ]
+    pieces = []
+    for choice in itertools.product(*per_axis):
+        inner = zip(choice[1:], per_axis[1:], strict=True)
+        if any(piece is not axis[0] for piece, axis in inner):
+            pieces.append(tuple(zip(*choice, strict=True)))
+    return pieces
+
+
+def _piece_products(images, block, pieces):
+    """Multiply each rectangular piece of `images` by its partner piece."""
+    every_row = (slice(None),)
+    for out_index, left_index, right_index in pieces:
+        np.multiply(
+            images[every_row + left_index],
+            images[every_row + right_index],
+            out=block[every_row + out_index],
+        )
