@@ -161,20 +161,47 @@ def test_read_only_input_is_accepted_and_unchanged(transformer):
 
 
 @pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
-@pytest.mark.parametrize(
-    "value, message", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")]
-)
-def test_non_finite_input_is_rejected(transformer, value, message):
-    """Check that NaN and infinite values raise a ValueError in fit and
-    transform."""
-    X = _data()
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("row", [2, 29_999])
+def test_non_finite_input_is_rejected_where_it_is(transformer, value, row):
+    """Check that transform locates a NaN or infinity, even in a late block
+    of rows, and that fit rejects it too."""
+    X = _data(n_samples=30_000)
     transformer = clone(transformer).fit(X)
-    X[2, 3] = value
+    X[row, 3] = value
 
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=rf"`X` must hold finite .* X\[{row}, 3\] is"):
         transformer.transform(X)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match="NaN|infinity"):
         clone(transformer).fit(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_huge_finite_values_are_not_mistaken_for_infinity(dtype):
+    """Check that finite values whose sum overflows pass the finite check."""
+    X = np.full((4, 12), np.finfo(dtype).max / 2, dtype=dtype)
+
+    with np.errstate(over="ignore"):
+        X_out = SquareFeatures().fit(X).transform(X)
+
+    assert np.isposinf(X_out).all()
+
+
+@pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
+@pytest.mark.parametrize("layout", ["fortran", "strided"])
+def test_non_contiguous_input_gives_the_same_products(transformer, layout):
+    """Check that Fortran-ordered and strided inputs give the same output as
+    a C-contiguous copy."""
+    X = _data(n_samples=14, n_features=24)
+    if layout == "fortran":
+        X = np.asfortranarray(X[:, :12])
+    else:
+        X = X[::2, ::2]
+    transformer = clone(transformer).fit(X)
+
+    X_out = transformer.transform(X)
+
+    assert_bitwise_equal(X_out, transformer.transform(np.ascontiguousarray(X)))
 
 
 @pytest.mark.parametrize("transformer", DENSE_ONLY, ids=repr)
@@ -232,6 +259,17 @@ def test_square_sparse_input_gives_sparse_squares(format, dtype):
     assert X_out.dtype == out_dtype
     assert_array_equal(X_out.toarray(), X.astype(out_dtype) ** 2)
     assert_array_equal(X_sparse.toarray(), X)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_square_sparse_non_finite_input_is_rejected(value):
+    """Check that a NaN or infinity stored in sparse input is rejected."""
+    X = sparse.csr_array(np.eye(4))
+    transformer = SquareFeatures().fit(X)
+    X.data[2] = value
+
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        transformer.transform(X)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ what the transformers share: input validation, readable feature names built
 from input names, row blocking, and the base class that ties them together.
 """
 
+import contextlib
 import json
 import re
 
@@ -30,13 +31,17 @@ _BLOCK_BYTES = 256 * 1024
 _BARE_NAME = re.compile(r"[\w.\-]+")
 
 
-def validate_features(estimator, X, *, reset, accept_sparse=False):
+def validate_features(
+    estimator, X, *, reset, accept_sparse=False, ensure_all_finite=True
+):
     """Validate `X` as a finite float32 or float64 array for `estimator`.
 
     Float32 input stays float32; any other numeric input (integers, booleans)
     is converted to float64, where the products of 8, 16 or 32 bit integers
     are exact or nearly so and cannot overflow. Sparse input raises a
     TypeError that names the fix unless `accept_sparse` lists its format.
+    With ``ensure_all_finite=False`` the caller checks finiteness itself,
+    e.g. block by block with :func:`check_finite_rows`.
     """
     if sparse.issparse(X) and not accept_sparse:
         raise TypeError(
@@ -50,8 +55,29 @@ def validate_features(estimator, X, *, reset, accept_sparse=False):
         reset=reset,
         accept_sparse=accept_sparse,
         dtype=FLOAT_DTYPES,
-        ensure_all_finite=True,
+        ensure_all_finite=ensure_all_finite,
     )
+
+
+def check_finite_rows(estimator, X, first_row=0):
+    """Raise a ValueError locating the first NaN or infinity of `X`, if any.
+
+    Meant for a block of rows still in cache: a sum tells in one pass that
+    all is finite, and only a non-finite sum (possibly an overflow of finite
+    values) leads to the element-wise search.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(X.sum()):
+            return
+
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        row, column = bad[0]
+        raise ValueError(
+            f"`X` must hold finite values for {type(estimator).__name__}; NaN "
+            f"and infinity cannot be multiplied meaningfully, but "
+            f"X[{first_row + row}, {column}] is {X[row, column]}."
+        )
 
 
 def format_feature_name(name):
@@ -102,7 +128,11 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
     - ``_pair_indices()``: the index arrays ``(left, right)`` such that output
       column ``k`` is ``X[:, left[k]] * X[:, right[k]]``;
     - ``_multiply_into(X, out)``: fill the preallocated `out` with those
-      products, bit for bit equal to the gathered products.
+      products, bit for bit equal to the gathered products; `X` is a block
+      of rows small enough to stay in cache, already checked to be finite.
+
+    It may override ``_multiply_context()``, a context manager entered once
+    around all blocks.
 
     A subclass that accepts sparse input sets `_accept_sparse` to the formats
     it takes and implements ``_multiply_sparse(X)``.
@@ -150,12 +180,23 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
             The products, in the order of `get_feature_names_out`.
         """
         check_is_fitted(self)
-        X = validate_features(self, X, reset=False, accept_sparse=self._accept_sparse)
+        X = validate_features(
+            self,
+            X,
+            reset=False,
+            accept_sparse=self._accept_sparse,
+            ensure_all_finite=sparse.issparse(X),
+        )
         if sparse.issparse(X):
             return self._multiply_sparse(X)
 
+        # Check each block of rows while it is in cache for the products,
+        # rather than in a pass of its own over the whole input.
         out = self._allocate_output(X)
-        self._multiply_into(X, out)
+        with self._multiply_context():
+            for rows in row_blocks(X.shape[0], X.shape[1] * X.itemsize):
+                check_finite_rows(self, X[rows], rows.start)
+                self._multiply_into(X[rows], out[rows])
         return out
 
     def get_feature_names_out(self, input_features=None):
@@ -177,6 +218,9 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
         names = _check_feature_names_in(self, input_features)
         left, right = self._pair_indices()
         return product_feature_names(names, left, right)
+
+    def _multiply_context(self):
+        return contextlib.nullcontext()
 
     def _allocate_output(self, X):
         return np.empty((X.shape[0], self._n_output_features()), dtype=X.dtype)

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from skinvariant.features._base import PairProductTransformer, row_blocks
+from skinvariant.features._base import PairProductTransformer
 
 
 def _is_int(value):
@@ -267,23 +267,20 @@ class NeighborProductFeatures(PairProductTransformer):
         return np.concatenate(left), np.concatenate(right)
 
     def _multiply_into(self, X, out):
-        plans = [self._plan(offset) for offset in self.offsets_]
-        bytes_per_row = (X.shape[1] + out.shape[1]) * X.itemsize
+        images = X.reshape(-1, *self.image_shape_)
+        start = 0
 
-        for rows in row_blocks(X.shape[0], bytes_per_row):
-            inputs = X[rows]
-            images = inputs.reshape(-1, *self.image_shape_)
-            start = 0
-            for shape, shift, pieces in plans:
-                stop = start + math.prod(shape)
-                if stop == start:
-                    continue  # without wrap, a far offset has no pair
-                if shift is not None:
-                    _cyclic_products(inputs, out[rows, start:stop], shift)
-                # splitting the column axis is always a view, never a copy
-                block = out[rows, start:stop].reshape(-1, *shape)
-                _piece_products(images, block, pieces)
-                start = stop
+        for offset in self.offsets_:
+            shape, shift, pieces = self._plan(offset)
+            stop = start + math.prod(shape)
+            if stop == start:
+                continue  # without wrap, a far offset has no pair
+            if shift is not None:
+                _cyclic_products(X, out[:, start:stop], shift)
+            # splitting the column axis is always a view, never a copy
+            block = out[:, start:stop].reshape(-1, *shape)
+            _piece_products(images, block, pieces)
+            start = stop
 
     def _plan(self, offset):
         """How to compute the block of `offset`: its shape, the shift of a

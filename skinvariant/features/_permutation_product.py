@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from skinvariant.features._base import PairProductTransformer, row_blocks
+from skinvariant.features._base import PairProductTransformer
 
 
 class PermutationProductFeatures(PairProductTransformer):
@@ -137,16 +137,6 @@ class PermutationProductFeatures(PairProductTransformer):
 
     def _multiply_into(self, X, out):
         n_features = X.shape[1]
-        bytes_per_row = (n_features + out.shape[1]) * X.itemsize
-        blocks = row_blocks(X.shape[0], bytes_per_row)
-        buffer = np.empty_like(X[blocks[0]], order="C")
-
-        for rows in blocks:
-            inputs = X[rows]
-            partners = buffer[: inputs.shape[0]]
-
-            # gather into a small buffer that stays in cache, then multiply
-            for block, permutation in enumerate(self.permutations_):
-                columns = slice(block * n_features, (block + 1) * n_features)
-                np.take(inputs, permutation, axis=1, out=partners)
-                np.multiply(inputs, partners, out=out[rows, columns])
+        for block, permutation in enumerate(self.permutations_):
+            columns = slice(block * n_features, (block + 1) * n_features)
+            np.multiply(X, X[:, permutation], out=out[:, columns])

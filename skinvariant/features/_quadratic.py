@@ -8,7 +8,7 @@ from scipy.linalg import blas
 from sklearn.utils._param_validation import Interval
 from threadpoolctl import ThreadpoolController
 
-from skinvariant.features._base import PairProductTransformer, row_blocks
+from skinvariant.features._base import PairProductTransformer
 
 _PACKED_RANK_ONE_UPDATE = {"d": blas.dspr, "f": blas.sspr}
 
@@ -142,21 +142,18 @@ class QuadraticFeatures(PairProductTransformer):
             )
         return super()._allocate_output(X)
 
-    def _multiply_into(self, X, out):
-        offset = 1 if self.interaction_only else 0
-        blocks = row_blocks(X.shape[0], X.shape[1] * X.itemsize)
-
+    def _multiply_context(self):
         # One packed update is too small to share among threads: waking
         # them costs more than the update itself.
-        with _blas_controller().limit(limits=1, user_api="blas"):
-            for rows in blocks:
-                inputs, outputs = X[rows], out[rows]
-                # BLAS skips the products with a zero, leaving its start
-                # value where IEEE gives a signed zero: such blocks use numpy.
-                if offset == 0 and inputs.all():
-                    _packed_outer_products(inputs, outputs)
-                else:
-                    _column_products(inputs, outputs, offset)
+        return _blas_controller().limit(limits=1, user_api="blas")
+
+    def _multiply_into(self, X, out):
+        # BLAS skips the products with a zero, leaving its start value where
+        # IEEE gives a signed zero: blocks of rows with a zero use numpy.
+        if not self.interaction_only and X.all():
+            _packed_outer_products(X, out)
+        else:
+            _column_products(X, out, offset=1 if self.interaction_only else 0)
 
 
 def _packed_outer_products(X, out):
