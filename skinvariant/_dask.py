@@ -15,7 +15,12 @@ def _import_dask_array():
     return dask.array
 
 
-def _transform_block(block, transformer):
+def _transform_block(block, transformer, empty=None):
+    # Filtering rows of a dask array leaves empty blocks, which scikit-learn
+    # validation refuses; their output is known without the transformer.
+    if empty is not None and block.shape[0] == 0:
+        return empty
+
     # set_output may ask for DataFrames, but a dask array is built from
     # plain arrays
     return np.asarray(transformer.transform(block))
@@ -58,7 +63,8 @@ def transform_blocks(transformer, X):
     The transformer is sent to every worker with the task graph; keep it
     small (all transformers of this package are). Fit the transformer on
     a numpy array: dask arrays carry no column names, so a transformer
-    fitted on a DataFrame would warn on every block.
+    fitted on a DataFrame would warn on every block. Empty blocks, which
+    filtering rows leaves behind, give empty output blocks.
 
     Each of this package's feature maps computes every row independently
     and in the same way whatever block it falls in, so the result equals
@@ -92,9 +98,11 @@ def transform_blocks(transformer, X):
 
     X = X.rechunk({1: -1})
     probe = _transform_block(np.zeros((1, X.shape[1]), dtype=X.dtype), transformer)
+    empty = np.empty((0, probe.shape[1]), dtype=probe.dtype)
     return X.map_blocks(
         _transform_block,
         transformer,
+        empty,
         dtype=probe.dtype,
         chunks=(X.chunks[0], (probe.shape[1],)),
         meta=np.empty((0, 0), dtype=probe.dtype),

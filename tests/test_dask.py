@@ -82,6 +82,20 @@ def test_transform_blocks_with_pandas_output():
     )
 
 
+@pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
+def test_transform_blocks_handles_empty_blocks(transformer):
+    """Check that empty blocks, as left by filtering rows of a dask array,
+    give empty output blocks instead of an error."""
+    X = np.random.default_rng(0).normal(size=(12, 16))
+    fitted = clone(transformer).fit(X)
+    X_dask = da.from_array(X, chunks=(4, 16))
+    kept = X_dask[X_dask[:, 0] > 10]
+
+    X_out = transform_blocks(fitted, kept).compute()
+
+    assert X_out.shape == (0, fitted.transform(X).shape[1])
+
+
 def test_transform_blocks_errors():
     """Check the errors for an unfitted transformer, a numpy array and a 1-D
     dask array."""
