@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
+from scipy import sparse
 
 from skinvariant.groups import (
     CyclicShift,
@@ -26,6 +27,7 @@ GROUPS = [
     SignFlip() * CyclicShift((4, 6), axis=0),
     SignFlip() * Dihedral((3, 3)),
     CyclicShift((4, 6), axis=0) * Reflection((4, 6), axis=1),
+    DirectProduct(CyclicShift((4, 6), axis=1)),
 ]
 
 
@@ -175,6 +177,8 @@ def test_image_shape_mismatch_names_both():
         (lambda: CyclicShift((8, 8), axis=2), r"`axis` must be in \[-2, 1\]"),
         (lambda: CyclicShift((8, 8), axis=(1, -1)), "distinct axes"),
         (lambda: Reflection((8, 8), axis=1.5), "`axis` must hold integers"),
+        (lambda: Reflection((8, 8), axis=(0, 1)), "`axis` must be one integer"),
+        (lambda: Reflection((8, 8), axis=None), "`axis` must be one integer"),
         (lambda: Dihedral((4, 5)), "square 2-D image"),
         (lambda: DirectProduct(), "at least one factor"),
     ],
@@ -201,6 +205,24 @@ def test_element_index_is_checked():
         SignFlip().apply(np.ones((1, 2)), "invert")
     with pytest.raises(ValueError, match="2-D array"):
         SignFlip().apply(np.ones(3), 1)
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        np.array([[1.0 + 2.0j, 3.0]]),
+        np.array([[1.0, "a"]], dtype=object),
+        sparse.csr_matrix(np.ones((2, 3))),
+    ],
+    ids=["complex", "object", "sparse"],
+)
+def test_apply_refuses_non_real_input(X):
+    """Check that complex, object and sparse input is refused with a
+    TypeError naming `X`, not silently cast or misread as a scalar."""
+    with pytest.raises(TypeError, match="`X` must"):
+        SignFlip().apply(X, 1)
+    with pytest.raises(TypeError, match="`X` must"):
+        SignFlip().orbit(X)
 
 
 def test_signed_permutations_are_read_only():

@@ -4,6 +4,7 @@ import functools
 import numbers
 
 import numpy as np
+from scipy import sparse
 
 
 class FiniteGroup:
@@ -207,15 +208,30 @@ def _gather_with_signs(X, indices, signs):
 
 
 def _as_float_rows(X):
+    if sparse.issparse(X):
+        raise TypeError(
+            "`X` must be a dense array; convert it with X.toarray(). Got a "
+            f"sparse {X.format} matrix of shape {X.shape}."
+        )
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(
             "`X` must be a 2-D array of shape (n_samples, n_features); "
             f"got an array with shape {X.shape}."
         )
-    if not np.issubdtype(X.dtype, np.floating):
-        X = X.astype(np.float64)
-    return X
+    if X.dtype.kind == "f":
+        return X
+
+    # Object arrays come from pandas' nullable dtypes and may hold numbers;
+    # complex data would lose its imaginary part, so it is refused.
+    if X.dtype.kind in "biuO":
+        try:
+            return X.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        f"`X` must hold booleans, integers or real floats; got dtype {X.dtype}."
+    )
 
 
 def _check_n_features_value(n_features):

@@ -136,6 +136,12 @@ class Reflection(_ImageGroup):
 
     def __init__(self, image_shape, axis=-1):
         super().__init__(image_shape)
+        if axis is None or isinstance(axis, tuple | list):
+            raise ValueError(
+                "`axis` must be one integer for Reflection, which mirrors a "
+                "single axis; combine reflections with DirectProduct or use "
+                f"Dihedral. Got {axis!r}."
+            )
         (axis,) = _check_axes(axis, len(self._image_shape))
         object.__setattr__(self, "_axis", axis)
 
@@ -231,11 +237,6 @@ def _check_image_shape(image_shape):
             f"as (8, 8); got {image_shape!r}."
         )
     return tuple(int(s) for s in shape)
-
-
-def _is_positive_int(value):
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    return is_int and value >= 1
 
 
 def _is_positive_int(value):

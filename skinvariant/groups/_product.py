@@ -67,6 +67,10 @@ class DirectProduct(FiniteGroup):
         return self._factors
 
     def __repr__(self):
+        # A lone factor is not equal to the product, so the repr must not
+        # read as the factor itself.
+        if len(self._factors) == 1:
+            return f"DirectProduct({self._factors[0]!r})"
         return " * ".join(repr(f) for f in self._factors)
 
     @property
