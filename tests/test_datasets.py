@@ -180,12 +180,23 @@ def test_shift_images_read_only_input():
         (np.zeros((1, 4, 4), dtype=np.uint8), {}, ValueError, "`fill_value`"),
         (np.zeros((1, 4, 4)), {"fill_value": "x"}, TypeError, "`fill_value`"),
         (np.zeros((1, 4, 4), dtype=int), {"fill_value": 0.5}, ValueError, "0.5"),
+        (np.zeros((1, 4, 4), np.float32), {"fill_value": 1e300}, ValueError, "1e"),
     ],
 )
 def test_enlarge_by_shifts_bad_input(images, kwargs, error, match):
     """Check that bad images or fill values raise clear errors."""
     with pytest.raises(error, match=match):
         enlarge_by_shifts(images, **kwargs)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_shift_images_nan_fill_value(dtype):
+    """Check that NaN, which every float dtype holds, can mark the uncovered
+    column."""
+    shifted = shift_images(np.ones((1, 2, 2), dtype), "right", fill_value=np.nan)
+    assert shifted.dtype == dtype
+    assert np.isnan(shifted[0, :, 0]).all()
+    assert_array_equal(shifted[0, :, 1], 1)
 
 
 def test_shift_images_bad_direction():

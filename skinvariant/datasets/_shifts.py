@@ -32,13 +32,23 @@ def _check_images(images):
 
 
 def _check_fill_value(fill_value, dtype):
-    """Raise unless `fill_value` is a number that `dtype` holds exactly."""
+    """Raise unless `dtype` holds `fill_value`: exactly, or rounded for floats.
+
+    Integer images need the exact value. Float images may round it to
+    their precision (0.1 in float32), but not overflow it to infinity;
+    NaN is kept as NaN.
+    """
     if not isinstance(fill_value, numbers.Real) or isinstance(fill_value, bool):
         raise TypeError(f"`fill_value` must be a real number; got {fill_value!r}.")
 
     with np.errstate(invalid="ignore", over="ignore"):
-        stored = np.array(fill_value).astype(dtype)
-    if stored != fill_value:
+        stored = float(np.array(fill_value).astype(dtype))
+    fill_value_float = float(fill_value)
+    if np.dtype(dtype).kind == "f":
+        holds = np.isinf(stored) == np.isinf(fill_value_float)
+    else:
+        holds = stored == fill_value_float
+    if not holds:
         raise ValueError(
             f"`fill_value` must be representable in the images' dtype {dtype}; "
             f"got {fill_value!r}."
@@ -64,7 +74,10 @@ def shift_images(images, direction, *, fill_value=-1.0):
         The value of the uncovered row or column: the background. The
         default is the background of signed images in [-1, 1], such as
         :func:`load_signed_digits`. It must be representable in the
-        dtype of `images`, which the result keeps.
+        dtype of `images`, which the result keeps: exactly for integer
+        images, without overflow for float images (which round it to
+        their precision). NaN may mark the uncovered pixels of float
+        images.
 
     Returns
     -------
