@@ -94,6 +94,15 @@ def _restore_container(original, values, columns=None):
     return values
 
 
+def _check_fitted_classifier(estimator):
+    """Raise unless the fitted `estimator` knows its classes."""
+    if not hasattr(estimator, "classes_"):
+        raise TypeError(
+            "`estimator` must be a classifier, which sets `classes_` when "
+            f"fitted; got {type(estimator).__name__}."
+        )
+
+
 class SymmetryAugmenter(OneToOneFeatureMixin, BaseEstimator):
     r"""Add the transformed copies of every sample under a symmetry group.
 
@@ -487,6 +496,7 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         else:
             X_res, y_res, weight_res = resampled
             estimator.fit(X_res, y_res, sample_weight=weight_res)
+        _check_fitted_classifier(estimator)
         self.estimator_ = estimator
         self.classes_ = estimator.classes_
         return self

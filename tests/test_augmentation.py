@@ -13,7 +13,7 @@ from imblearn.utils.estimator_checks import estimator_checks_generator
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import make_classification
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import (
     GridSearchCV,
@@ -335,6 +335,14 @@ def test_augmented_classifier_group_that_does_not_fit_the_data(data):
     model = AugmentedClassifier(LogisticRegression(), CyclicShift((3, 3)))
     with pytest.raises(ValueError, match=r"image_shape.*n_features`=4"):
         model.fit(X, y)
+
+
+def test_augmented_classifier_refuses_a_regressor(data):
+    """Check that a wrapped regressor is refused with a message naming
+    `estimator`, not an AttributeError about `classes_`."""
+    X, y = data
+    with pytest.raises(TypeError, match="`estimator` must be a classifier.*Ridge"):
+        AugmentedClassifier(Ridge()).fit(X, y)
 
 
 def test_augmented_classifier_default_estimator_is_seeded(data):
