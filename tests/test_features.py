@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_array_equal
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
@@ -174,6 +175,20 @@ def test_non_finite_input_is_rejected_where_it_is(transformer, value, row):
         transformer.transform(X)
     with pytest.raises(ValueError, match="NaN|infinity"):
         clone(transformer).fit(X)
+
+
+@pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
+def test_assume_finite_skips_the_finite_check(transformer):
+    """Check that config_context(assume_finite=True) lets NaN through, as in
+    scikit-learn's own validation."""
+    X = _data()
+    transformer = clone(transformer).fit(X)
+    X[:, :] = np.nan
+
+    with config_context(assume_finite=True):
+        X_out = transformer.transform(X)
+
+    assert np.isnan(X_out).all()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

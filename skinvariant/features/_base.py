@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 from scipy import sparse
+from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -64,8 +65,11 @@ def check_finite_rows(estimator, X, first_row=0):
 
     Meant for a block of rows still in cache: a sum tells in one pass that
     all is finite, and only a non-finite sum (possibly an overflow of finite
-    values) leads to the element-wise search.
+    values) leads to the element-wise search. Like scikit-learn's own check,
+    it is skipped under ``sklearn.config_context(assume_finite=True)``.
     """
+    if get_config()["assume_finite"]:
+        return
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(X.sum()):
             return
