@@ -228,8 +228,11 @@ class GroupAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         order = self.group_.order
         proba = np.empty((n_samples, self.classes_.shape[0]))
 
-        # Each row needs its orbit and the model's output for every member.
-        row_bytes = order * (n_features * X.itemsize + 8 * self.classes_.shape[0])
+        # Each row needs its orbit and the model's output for every member,
+        # each held twice at peak: sorting the orbit and computing the
+        # probabilities both copy.
+        member_bytes = n_features * X.itemsize + 8 * self.classes_.shape[0]
+        row_bytes = 2 * order * member_bytes
         chunk = _chunk_n_rows(row_bytes, n_samples)
         for rows in gen_batches(n_samples, chunk):
             proba[rows] = self._average_chunk(X[rows])

@@ -174,6 +174,28 @@ def test_chunking_does_not_change_results(data):
     assert_array_equal(_bits(chunked_inverted), _bits(chunked))
 
 
+def test_orbits_stay_within_working_memory():
+    """Check that predicting holds no more than scikit-learn's working
+    memory (plus the output), as the Notes promise."""
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(2000, 64)), rng.randint(0, 2, 2000)
+    model = GroupAveragedClassifier(LogisticRegression(), CyclicShift((8, 8)))
+    model.fit(X, y)
+
+    with config_context(working_memory=1):
+        tracemalloc.start()
+        try:
+            model.predict_proba(X)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    output_bytes = X.shape[0] * 2 * 8
+    assert peak <= 2**20 * 1.5 + output_bytes
+
+
 def test_requires_predict_proba(data):
     """Check that an estimator without predict_proba is rejected at fit."""
     X, y = data
