@@ -356,8 +356,9 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Class labels, at least two distinct ones.
 
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the loss; a float gives
+            every sample that weight.
 
         Returns
         -------
@@ -372,6 +373,10 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
 
         self._random_state = check_random_state(self.random_state)
         params = self._start(X, restart=not warm)
+
+        # Adam's moments describe the weights they were gathered on; a new
+        # fit replaces those weights, so a later partial_fit starts afresh.
+        self._adam = None
         with _one_blas_thread():
             if self.solver == "lbfgs":
                 params = self._fit_lbfgs(X, codes, sample_weight, params)
@@ -396,8 +401,9 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
             All labels that can ever appear; required on the first call,
             optional (and checked) later.
 
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the loss; a float gives
+            every sample that weight.
 
         Returns
         -------
@@ -447,7 +453,9 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     def _checked_weights(sample_weight, X):
         """Return `sample_weight` as a non-negative vector of X's dtype."""
         weights = np.asarray(sample_weight)
-        if weights.shape not in ((), (X.shape[0],)):
+        if weights.ndim == 0:
+            weights = np.full(X.shape[0], weights)
+        if weights.shape != (X.shape[0],):
             raise ValueError(
                 "`sample_weight` must have one entry per sample, shape "
                 f"({X.shape[0]},); got shape {weights.shape}."
@@ -549,6 +557,9 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
                 np.zeros(fan_out, params.dtype) for _, fan_out in self._shapes
             ]
         self.intercepts_ = [intercept.copy() for intercept in intercepts]
+
+        # Prediction follows the fitted network, not a later set_params.
+        self._fitted_bias = bool(self.fit_bias)
         self.n_layers_ = len(self._shapes) + 1
         self.n_outputs_ = len(self.classes_)
         self.out_activation_ = "softmax"
@@ -639,8 +650,10 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         objective = LossGradient(self._shapes, self.fit_bias, X.dtype, batch_size)
         objective.params[:] = params
 
+        # Turning biases on between calls lengthens the parameter vector.
         adam = getattr(self, "_adam", None)
-        if reset or adam is None or adam._first.dtype != X.dtype:
+        stale = adam is None or adam._first.dtype != X.dtype
+        if reset or stale or adam._first.size != params.size:
             adam = Adam(
                 params.size,
                 X.dtype,
@@ -747,7 +760,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(
             self, X, reset=False, dtype=[np.float64, np.float32], order="C"
         )
-        intercepts = self.intercepts_ if self.fit_bias else None
+        intercepts = self.intercepts_ if self._fitted_bias else None
         return forward_logits(X, self.coefs_, intercepts)
 
     def decision_function(self, X):

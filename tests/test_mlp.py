@@ -566,3 +566,50 @@ def test_verbose_prints_progress_only_when_asked(solver, capsys):
 
     _quiet_fit(NoBiasTanhMLPClassifier(solver=solver, max_iter=3, verbose=True), X, y)
     assert "Iteration 1, loss = " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"hidden_layer_sizes": (3,), "solver": "lbfgs"},
+        {"solver": "lbfgs"},
+    ],
+)
+def test_partial_fit_after_refit_starts_adam_afresh(change):
+    """Check that partial_fit after a refit does not reuse stale Adam moments."""
+    X, y = _data()
+    clf = _quiet_fit(NoBiasTanhMLPClassifier(solver="adam", max_iter=3), X, y)
+    _quiet_fit(clf.set_params(**change), X, y)
+    clf.partial_fit(X, y)
+
+    # A fresh Adam has taken exactly the steps of this one epoch.
+    assert clf._adam.n_steps == 1
+    assert clf._adam._first.size == sum(c.size for c in clf.coefs_)
+
+
+def test_partial_fit_can_switch_biases_on_after_fit():
+    """Check that partial_fit after turning biases on trains them from zero."""
+    X, y = _data()
+    clf = _quiet_fit(NoBiasTanhMLPClassifier(solver="adam", max_iter=3), X, y)
+    clf.set_params(fit_bias=True).partial_fit(X, y)
+    assert any(np.any(intercept != 0) for intercept in clf.intercepts_)
+
+
+@pytest.mark.parametrize("fit_bias", [True, False])
+def test_predictions_ignore_fit_bias_changed_after_fit(fit_bias):
+    """Check that set_params(fit_bias=...) after fit leaves predictions alone."""
+    X, y = _data()
+    clf = _quiet_fit(NoBiasTanhMLPClassifier(fit_bias=fit_bias, random_state=0), X, y)
+    before = clf.decision_function(X)
+    clf.set_params(fit_bias=not fit_bias)
+    assert_array_equal(clf.decision_function(X), before)
+
+
+def test_scalar_sample_weight_weighs_every_sample_alike():
+    """Check that a scalar sample_weight is accepted and equals no weights."""
+    X, y = _data()
+    plain = _quiet_fit(NoBiasTanhMLPClassifier(max_iter=20, random_state=0), X, y)
+    scalar = _quiet_fit(
+        NoBiasTanhMLPClassifier(max_iter=20, random_state=0), X, y, sample_weight=1.0
+    )
+    assert_allclose(scalar.decision_function(X), plain.decision_function(X))
