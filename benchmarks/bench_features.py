@@ -2,7 +2,10 @@
 
 For each transformer, input shape and dtype, time ``transform`` and the same
 arithmetic written as one numpy expression, and print one ratio line per
-comparison (median of ``--repeats`` interleaved runs):
+comparison (median of ``--repeats`` interleaved runs). Times are CPU times of
+this process (user and system, so page faults count): on a machine shared
+with other jobs they vary far less than wall times, and every contender runs
+on one thread (BLAS included), so the two agree on an idle machine.
 
 - ``numpy, preallocated out``: the expression writing into an output that
   was allocated, and touched, before timing: the memory-bandwidth
@@ -58,14 +61,14 @@ DTYPES = [np.float32, np.float64]
 
 
 def median_times(functions, repeats):
-    """Median wall time of each function, interleaving their runs so that a
+    """Median CPU time of each function, interleaving their runs so that a
     change of machine load affects all of them alike."""
     times = {name: [] for name in functions}
     for _ in range(repeats):
         for name, function in functions.items():
-            start = time.perf_counter()
+            start = time.process_time()
             function()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(time.process_time() - start)
     return {name: float(np.median(values)) for name, values in times.items()}
 
 
@@ -182,7 +185,7 @@ def bench_peak_memory(label, transformer, polynomial, X):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="smaller inputs")
     args = parser.parse_args()
 

@@ -38,8 +38,8 @@ def validate_features(
     """Validate `X` as a finite float32 or float64 array for `estimator`.
 
     Float32 input stays float32; any other numeric input (integers, booleans)
-    is converted to float64, where the products of 8, 16 or 32 bit integers
-    are exact or nearly so and cannot overflow. Sparse input raises a
+    is converted to float64, where products cannot overflow and the products
+    of 8 to 26 bit integers are exact. Sparse input raises a
     TypeError that names the fix unless `accept_sparse` lists its format.
     With ``ensure_all_finite=False`` the caller checks finiteness itself,
     e.g. block by block with :func:`check_finite_rows`.
@@ -65,11 +65,8 @@ def check_finite_rows(estimator, X, first_row=0):
 
     Meant for a block of rows still in cache: a sum tells in one pass that
     all is finite, and only a non-finite sum (possibly an overflow of finite
-    values) leads to the element-wise search. Like scikit-learn's own check,
-    it is skipped under ``sklearn.config_context(assume_finite=True)``.
+    values) leads to the element-wise search.
     """
-    if get_config()["assume_finite"]:
-        return
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(X.sum()):
             return
@@ -136,7 +133,8 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
       of rows small enough to stay in cache, already checked to be finite.
 
     It may override ``_multiply_context()``, a context manager entered once
-    around all blocks.
+    around all blocks, and ``_checked_multiply_into(X, out, first_row)``,
+    which checks that the block is finite and multiplies it.
 
     A subclass that accepts sparse input sets `_accept_sparse` to the formats
     it takes and implements ``_multiply_sparse(X)``.
@@ -195,12 +193,16 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
             return self._multiply_sparse(X)
 
         # Check each block of rows while it is in cache for the products,
-        # rather than in a pass of its own over the whole input.
+        # rather than in a pass of its own over the whole input; like
+        # scikit-learn's check, skip it under assume_finite.
+        check_finite = not get_config()["assume_finite"]
         out = self._allocate_output(X)
         with self._multiply_context():
             for rows in row_blocks(X.shape[0], X.shape[1] * X.itemsize):
-                check_finite_rows(self, X[rows], rows.start)
-                self._multiply_into(X[rows], out[rows])
+                if check_finite:
+                    self._checked_multiply_into(X[rows], out[rows], rows.start)
+                else:
+                    self._multiply_into(X[rows], out[rows])
         return out
 
     def get_feature_names_out(self, input_features=None):
@@ -222,6 +224,10 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
         names = _check_feature_names_in(self, input_features)
         left, right = self._pair_indices()
         return product_feature_names(names, left, right)
+
+    def _checked_multiply_into(self, X, out, first_row):
+        check_finite_rows(self, X, first_row)
+        self._multiply_into(X, out)
 
     def _multiply_context(self):
         return contextlib.nullcontext()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skinvariant.features._base import PairProductTransformer
+from skinvariant.features._base import PairProductTransformer, check_finite_rows
 
 
 class SquareFeatures(PairProductTransformer):
@@ -75,6 +75,15 @@ class SquareFeatures(PairProductTransformer):
 
     def _multiply_into(self, X, out):
         np.multiply(X, X, out=out)
+
+    def _checked_multiply_into(self, X, out, first_row):
+        # A NaN or infinite input squares to NaN or +inf, and a finite one
+        # to a finite value or +inf: one maximum of the squares, cheaper
+        # than a sum, clears a block; only a non-finite maximum (maybe an
+        # overflow) sends it to the exact check.
+        self._multiply_into(X, out)
+        if not np.isfinite(out.max()):
+            check_finite_rows(self, X, first_row)
 
     def _multiply_sparse(self, X):
         X_out = X.copy()
