@@ -370,6 +370,8 @@ def _square_features(random_state):
         ({"rows": [3]}, TypeError, "`rows` must hold RowSpec objects .* got 3"),
         ({"n_jobs": 0}, ValueError, "`n_jobs` must be None or a non-zero"),
         ({"verbose": "loud"}, TypeError, "`verbose` must be an integer"),
+        ({"random_state": -1}, ValueError, "`random_state` must be .* got -1"),
+        ({"random_state": 2**32}, ValueError, "`random_state` must be .* got 4294"),
     ],
 )
 def test_run_reference_experiment_rejects_bad_arguments(options, error, match):
@@ -441,6 +443,19 @@ def test_command_explains_missing_matplotlib_before_fitting(monkeypatch, capsys)
     assert "seed" not in err
 
 
+@pytest.mark.parametrize("figures", [[], ["--no-figures"]])
+def test_command_refuses_an_unusable_out_before_fitting(tmp_path, figures, capsys):
+    """Check that an --out that cannot be a directory stops at once, exit 2."""
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a directory")
+    code = main(["reproduce", "--out", str(taken / "sub"), "--seeds", "1", *figures])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert "--out" in err and str(taken / "sub") in err
+    assert "seed" not in err
+
+
 @pytest.mark.parametrize(
     "argv, match",
     [
@@ -448,6 +463,10 @@ def test_command_explains_missing_matplotlib_before_fitting(monkeypatch, capsys)
         (["--seeds", "two"], "--seeds: must be a positive integer; got 'two'"),
         (["--n-jobs", "0"], "--n-jobs: must be a non-zero integer; got '0'"),
         (["--protocol", "leaky"], "--protocol: invalid choice: 'leaky'"),
+        (
+            ["--random-state", "-1"],
+            "--random-state: must be an integer from 0 to 4294967295; got '-1'",
+        ),
     ],
 )
 def test_command_rejects_bad_options(argv, match, capsys):

@@ -1,7 +1,9 @@
 """The ``skinvariant reproduce`` command: a thin layer over the public API."""
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from skinvariant.reproduce._figures import check_matplotlib
 from skinvariant.reproduce._report import write_report
@@ -66,7 +68,7 @@ def add_reproduce_command(subparsers):
     )
     parser.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=0,
         metavar="N",
         help="seed of the seeds: the same value gives the same numbers",
@@ -84,6 +86,8 @@ def run_reproduce_command(args):
         except ImportError as exc:
             print(f"skinvariant reproduce: error: {exc}", file=sys.stderr)
             return 2
+    if args.out is not None and not _writable_directory(args.out):
+        return 2
 
     results = run_reference_experiment(
         protocol=args.protocol,
@@ -103,6 +107,27 @@ def run_reproduce_command(args):
     return 0
 
 
+def _writable_directory(out):
+    """Create `out` if needed; say why on stderr and return False if unusable."""
+    # An unusable --out should stop the command before minutes of fitting,
+    # not after them.
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    else:
+        if os.access(out, os.W_OK):
+            return True
+        reason = "Permission denied"
+
+    print(
+        f"skinvariant reproduce: error: argument --out: cannot write to the "
+        f"directory {out!r}: {reason}",
+        file=sys.stderr,
+    )
+    return False
+
+
 def _nonzero_int(text):
     try:
         value = int(text)
@@ -110,6 +135,18 @@ def _nonzero_int(text):
         value = 0
     if value == 0:
         raise argparse.ArgumentTypeError(f"must be a non-zero integer; got {text!r}")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer from 0 to {2**32 - 1}; got {text!r}"
+        )
     return value
 
 

@@ -120,6 +120,7 @@ def run_reference_experiment(
     """
     protocol = get_protocol(protocol, quick=quick)
     rows = _check_rows(rows)
+    _check_random_state(random_state)
     seed_values = _draw_seeds(random_state, _check_seeds(seeds, quick))
     _check_verbose(verbose)
     _check_n_jobs(n_jobs)
@@ -285,6 +286,15 @@ def _check_n_jobs(n_jobs):
     if n_jobs is not None and (not _is_int(n_jobs) or n_jobs == 0):
         raise ValueError(
             f"`n_jobs` must be None or a non-zero integer; got {n_jobs!r}."
+        )
+
+
+def _check_random_state(random_state):
+    # numpy seeds its legacy generator from 32 bits only.
+    if _is_int(random_state) and not 0 <= random_state < 2**32:
+        raise ValueError(
+            "`random_state` must be None, a RandomState instance or an integer "
+            f"from 0 to {2**32 - 1}; got {random_state!r}."
         )
 
 
