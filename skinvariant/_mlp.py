@@ -517,7 +517,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(sizes, numbers.Integral):
             sizes = (sizes,)
         sizes = tuple(sizes)
-        if not all(isinstance(s, numbers.Integral) and s >= 1 for s in sizes):
+        if not all(_is_layer_size(s) for s in sizes):
             raise ValueError(
                 "`hidden_layer_sizes` must be a positive int or a tuple of "
                 f"positive ints; got {self.hidden_layer_sizes!r}."
@@ -740,12 +740,20 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     def _split_validation(self, X, codes, sample_weight):
         """Hold out a stratified validation set for early stopping."""
         arrays = [X, codes] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=self._random_state,
-            stratify=codes,
-        )
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=self._random_state,
+                stratify=codes,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                "`early_stopping` holds out a stratified `validation_fraction` "
+                f"({self.validation_fraction}) of the {X.shape[0]} samples, "
+                "which needs every class on both sides of the split; got: "
+                f"{exc}"
+            ) from exc
         train, held_out = parts[0::2], parts[1::2]
         if sample_weight is None:
             train, held_out = [*train, None], [*held_out, None]
@@ -844,6 +852,12 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         return tags
+
+
+def _is_layer_size(value):
+    # bool is an Integral, but True is no way to ask for a one-unit layer.
+    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return is_int and value >= 1
 
 
 @functools.cache

@@ -613,3 +613,21 @@ def test_scalar_sample_weight_weighs_every_sample_alike():
         NoBiasTanhMLPClassifier(max_iter=20, random_state=0), X, y, sample_weight=1.0
     )
     assert_allclose(scalar.decision_function(X), plain.decision_function(X))
+
+
+@pytest.mark.parametrize("n_samples", [4, 10])
+def test_early_stopping_on_too_little_data_names_the_parameters(n_samples):
+    """Check that too small a validation split names early_stopping clearly."""
+    X, _ = _data(n_samples=n_samples)
+    y = np.arange(n_samples) % 2
+    y[-1] = 2
+    clf = NoBiasTanhMLPClassifier(solver="adam", early_stopping=True)
+    with pytest.raises(ValueError, match=r"`early_stopping`.*`validation_fraction`"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize("sizes", [True, (10, False), (np.True_,)])
+def test_hidden_layer_sizes_refuses_booleans(no_optimisation, sizes):
+    """Check that a boolean is not taken for a layer of one unit."""
+    with pytest.raises(ValueError, match="`hidden_layer_sizes` must be a positive"):
+        NoBiasTanhMLPClassifier(sizes).fit(X_OK, Y_OK)
