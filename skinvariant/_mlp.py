@@ -218,8 +218,11 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     equal (as for ``x = 0``), largest and smallest differ, so a sample can
     be classified correctly on at most one of ``x`` and ``-x``. Hence the
     accuracy ``R`` on a data set and the accuracy ``R_inv`` on its
-    inversion satisfy ``R + R_inv <= 1``. With biases the network is no
-    longer odd and the bound does not hold.
+    inversion satisfy ``R + R_inv <= 1``. The exception is a sample whose
+    logits all tie, such as an all-zero row (which is its own inversion):
+    it is predicted as ``classes_[0]`` on both sides, so each such sample
+    of that class adds ``1 / n_samples`` to the sum. With biases the
+    network is no longer odd and the bound does not hold.
 
     **Why augmentation with -X fails.** The log-loss of logits ``z`` for
     label ``c`` is ``lse(z) - z_c``, where ``lse`` is the log-sum-exp.

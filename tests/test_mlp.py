@@ -631,3 +631,20 @@ def test_hidden_layer_sizes_refuses_booleans(no_optimisation, sizes):
     """Check that a boolean is not taken for a layer of one unit."""
     with pytest.raises(ValueError, match="`hidden_layer_sizes` must be a positive"):
         NoBiasTanhMLPClassifier(sizes).fit(X_OK, Y_OK)
+
+
+def test_only_rows_with_tied_logits_exceed_the_inversion_bound():
+    """Check that all-zero rows, their own inversion, are the documented excess."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 3))
+    y = np.arange(100) % 2
+    X[:6:2] = 0.0
+    clf = _quiet_fit(NoBiasTanhMLPClassifier(random_state=0), X, y)
+
+    # Binary and odd: every other row is right on exactly one of x and -x.
+    logits = clf._logits(X)
+    tied = np.all(logits == logits[:, :1], axis=1)
+    excess = np.sum(tied & (y == clf.classes_[0])) / len(y)
+    assert excess > 0
+    total = clf.score(X, y) + clf.score(-X, y)
+    assert total == pytest.approx(1.0 + excess)
