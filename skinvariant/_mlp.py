@@ -1,8 +1,10 @@
 """Multilayer perceptron classifier with tanh hidden layers and optional biases."""
 
+import contextlib
 import functools
 import itertools
 import numbers
+import threading
 import warnings
 
 import numpy as np
@@ -252,7 +254,9 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
     one thread (through threadpoolctl): the products of a small network
     are too narrow to gain from threads, and when numpy and scipy each
     bring their own OpenBLAS, the idle threads of one slow the other down
-    severalfold.
+    severalfold. The thread count belongs to the whole process, so only
+    fits called from the main thread change it; fits running in other
+    threads (a threading backend of joblib, say) leave it alone.
 
     :meth:`partial_fit` always performs one Adam epoch, whatever `solver`
     says, because L-BFGS has no incremental form.
@@ -871,13 +875,21 @@ def _threadpools():
 
 
 def _one_blas_thread():
-    """Context in which BLAS runs single-threaded.
+    """Context in which BLAS runs single-threaded, when set from the main thread.
 
     The products of a small network are too narrow to gain from threads,
     and numpy and scipy may each load their own OpenBLAS: the idle threads
     of one spin while the other works, which made L-BFGS iterations ten
     times slower on two cores.
+
+    OpenBLAS has one thread count for the whole process, and threadpoolctl
+    lets only one Python thread change it. Fits running concurrently in
+    other threads would set and restore it out of order, or be refused,
+    and leave BLAS on one thread for good; they run under whatever limit
+    is in force instead.
     """
+    if threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
     return _threadpools().limit(limits=1, user_api="blas")
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -648,3 +649,26 @@ def test_only_rows_with_tied_logits_exceed_the_inversion_bound():
     assert excess > 0
     total = clf.score(X, y) + clf.score(-X, y)
     assert total == pytest.approx(1.0 + excess)
+
+
+def test_fits_in_threads_restore_the_blas_thread_count():
+    """Check that concurrent fits in threads leave BLAS as many threads as before."""
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_info
+
+    # Fits long enough to overlap, so that limits are set and restored out
+    # of order; one epoch each (no patience), so no warning to silence.
+    X, y = _data(n_samples=2000, n_features=20)
+    clf = NoBiasTanhMLPClassifier(
+        solver="adam", batch_size=20, n_iter_no_change=1, tol=1e9
+    )
+
+    def blas_threads():
+        pools = threadpool_info()
+        return [pool["num_threads"] for pool in pools if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    Parallel(n_jobs=4, backend="threading")(
+        delayed(clone(clf).fit)(X, y) for _ in range(16)
+    )
+    assert blas_threads() == before
