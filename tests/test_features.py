@@ -69,6 +69,8 @@ def _data(n_samples=7, n_features=12, dtype=np.float64, seed=0):
 def _float_arrays(draw, n_features=12):
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     n_samples = draw(st.integers(1, 5))
+    if n_features is None:
+        n_features = draw(st.integers(2, 10))
     elements = st.floats(-(2.0**50), 2.0**50, width=np.dtype(dtype).itemsize * 8)
     return draw(hnp.arrays(dtype, (n_samples, n_features), elements=elements))
 
@@ -81,6 +83,32 @@ def test_inversion_invariance_is_bitwise(transformer, X):
     transformer = clone(transformer).fit(X)
 
     assert_bitwise_equal(transformer.transform(-X), transformer.transform(X))
+
+
+@pytest.mark.parametrize(
+    "transformer",
+    [
+        SquareFeatures(),
+        NeighborProductFeatures(offsets=((0, 3),)),
+        NeighborProductFeatures(wrap=False),
+        PermutationProductFeatures(n_permutations=2, random_state=0),
+        QuadraticFeatures(),
+        QuadraticFeatures(interaction_only=True),
+    ],
+    ids=repr,
+)
+@settings(max_examples=25, deadline=None)
+@given(X=_float_arrays(n_features=None))
+def test_inversion_invariance_over_widths(transformer, X):
+    """Check bitwise inversion invariance and the named products over random
+    numbers of features."""
+    transformer = clone(transformer).fit(X)
+    left, right = _pairs_from_names(transformer.get_feature_names_out())
+
+    X_out = transformer.transform(X)
+
+    assert_bitwise_equal(transformer.transform(-X), X_out)
+    assert_bitwise_equal(X_out, X[:, left] * X[:, right])
 
 
 @pytest.mark.parametrize("transformer", TRANSFORMERS, ids=repr)
