@@ -1,12 +1,14 @@
 """Tests specific to QuadraticFeatures."""
 
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.preprocessing import PolynomialFeatures
+from threadpoolctl import threadpool_info
 
 from skinvariant import QuadraticFeatures
 
@@ -108,3 +110,19 @@ def test_quadratic_refuses_mnist_size_output_without_allocating_it():
 
     assert round(n_gigabytes) == 148
     assert peak < 10 * 2**20
+
+
+def test_quadratic_in_threads_matches_main_thread_and_keeps_blas_threads():
+    """Check that transforms in worker threads give the main-thread output,
+    bit for bit, and leave the BLAS thread counts as they were."""
+    X = np.random.default_rng(0).standard_normal((300, 20))
+    transformer = QuadraticFeatures().fit(X)
+    threads_before = [pool["num_threads"] for pool in threadpool_info()]
+    expected = transformer.transform(X)
+
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        results = list(executor.map(transformer.transform, [X] * 8))
+
+    for X_out in results:
+        assert_bitwise_equal(X_out, expected)
+    assert [pool["num_threads"] for pool in threadpool_info()] == threads_before

@@ -1,6 +1,8 @@
 """All products of two inputs: the complete quadratic invariants."""
 
+import contextlib
 import functools
+import threading
 from numbers import Real
 
 import numpy as np
@@ -21,6 +23,10 @@ _FILL_BYTES = 512 * 1024
 def _blas_controller():
     # Built on first use, after scipy's BLAS is loaded, so that it sees it.
     return ThreadpoolController()
+
+
+def _in_main_thread():
+    return threading.current_thread() is threading.main_thread()
 
 
 def _n_quadratic_features(n_features, interaction_only):
@@ -87,6 +93,9 @@ class QuadraticFeatures(PairProductTransformer):
     writing memory. BLAS skips the products with a zero input, so blocks of
     rows that hold a zero are computed column by column with numpy instead,
     which is slower but gives the same IEEE products, signed zeros included.
+    The numpy path also serves calls from threads other than the main one,
+    since the BLAS thread count is shared by the whole process and only the
+    main thread changes it.
 
     With 784 pixels and 60,000 images the float64 output would take about
     148 GB; transform such data in batches of rows, or use the linear-size
@@ -148,13 +157,16 @@ class QuadraticFeatures(PairProductTransformer):
 
     def _multiply_context(self):
         # One packed update is too small to share among threads: waking
-        # them costs more than the update itself.
+        # them costs more than the update itself. The BLAS thread count
+        # belongs to the whole process, so only the main thread sets it.
+        if not _in_main_thread():
+            return contextlib.nullcontext()
         return _blas_controller().limit(limits=1, user_api="blas")
 
     def _multiply_into(self, X, out):
         # BLAS skips the products with a zero, leaving its start value where
         # IEEE gives a signed zero: blocks of rows with a zero use numpy.
-        if not self.interaction_only and X.all():
+        if not self.interaction_only and _in_main_thread() and X.all():
             _packed_outer_products(X, out)
         else:
             _column_products(X, out, offset=1 if self.interaction_only else 0)
