@@ -1,10 +1,7 @@
 """Multilayer perceptron classifier with tanh hidden layers and optional biases."""
 
-import contextlib
-import functools
 import itertools
 import numbers
-import threading
 import warnings
 
 import numpy as np
@@ -21,7 +18,6 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import ThreadpoolController
 
 from skinvariant._adam import Adam
 from skinvariant._tanh_network import (
@@ -37,6 +33,7 @@ from skinvariant._tanh_network import (
     unpack,
     weighted_one_hot,
 )
+from skinvariant._threads import one_blas_thread
 
 
 class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -384,7 +381,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
         # Adam's moments describe the weights they were gathered on; a new
         # fit replaces those weights, so a later partial_fit starts afresh.
         self._adam = None
-        with _one_blas_thread():
+        with one_blas_thread():
             if self.solver == "lbfgs":
                 params = self._fit_lbfgs(X, codes, sample_weight, params)
             else:
@@ -429,7 +426,7 @@ class NoBiasTanhMLPClassifier(ClassifierMixin, BaseEstimator):
 
         params = self._start(X, restart=first_call)
         objective, adam = self._adam_setup(X, params, reset=first_call)
-        with _one_blas_thread():
+        with one_blas_thread():
             self.loss_ = self._adam_epoch(objective, adam, X, codes, sample_weight)
         self._record_epoch(self.loss_)
 
@@ -865,32 +862,6 @@ def _is_layer_size(value):
     # bool is an Integral, but True is no way to ask for a one-unit layer.
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     return is_int and value >= 1
-
-
-@functools.cache
-def _threadpools():
-    # Finding the loaded libraries takes over a millisecond, too much for
-    # every call of partial_fit; numpy's and scipy's BLAS are loaded by now.
-    return ThreadpoolController()
-
-
-def _one_blas_thread():
-    """Context in which BLAS runs single-threaded, when set from the main thread.
-
-    The products of a small network are too narrow to gain from threads,
-    and numpy and scipy may each load their own OpenBLAS: the idle threads
-    of one spin while the other works, which made L-BFGS iterations ten
-    times slower on two cores.
-
-    OpenBLAS has one thread count for the whole process, and threadpoolctl
-    lets only one Python thread change it. Fits running concurrently in
-    other threads would set and restore it out of order, or be refused,
-    and leave BLAS on one thread for good; they run under whatever limit
-    is in force instead.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return contextlib.nullcontext()
-    return _threadpools().limit(limits=1, user_api="blas")
 
 
 class _Monitor:

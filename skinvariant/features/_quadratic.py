@@ -1,15 +1,12 @@
 """All products of two inputs: the complete quadratic invariants."""
 
-import contextlib
-import functools
-import threading
 from numbers import Real
 
 import numpy as np
 from scipy.linalg import blas
 from sklearn.utils._param_validation import Interval
-from threadpoolctl import ThreadpoolController
 
+from skinvariant._threads import in_main_thread, one_blas_thread
 from skinvariant.features._base import PairProductTransformer
 
 _PACKED_RANK_ONE_UPDATE = {"d": blas.dspr, "f": blas.sspr}
@@ -17,16 +14,6 @@ _PACKED_RANK_ONE_UPDATE = {"d": blas.dspr, "f": blas.sspr}
 # Start this many bytes of output rows at -0.0 at a time, so that they are
 # still in cache when BLAS adds the products to them.
 _FILL_BYTES = 512 * 1024
-
-
-@functools.cache
-def _blas_controller():
-    # Built on first use, after scipy's BLAS is loaded, so that it sees it.
-    return ThreadpoolController()
-
-
-def _in_main_thread():
-    return threading.current_thread() is threading.main_thread()
 
 
 def _n_quadratic_features(n_features, interaction_only):
@@ -159,14 +146,12 @@ class QuadraticFeatures(PairProductTransformer):
         # One packed update is too small to share among threads: waking
         # them costs more than the update itself. The BLAS thread count
         # belongs to the whole process, so only the main thread sets it.
-        if not _in_main_thread():
-            return contextlib.nullcontext()
-        return _blas_controller().limit(limits=1, user_api="blas")
+        return one_blas_thread()
 
     def _multiply_into(self, X, out):
         # BLAS skips the products with a zero, leaving its start value where
         # IEEE gives a signed zero: blocks of rows with a zero use numpy.
-        if not self.interaction_only and _in_main_thread() and X.all():
+        if not self.interaction_only and in_main_thread() and X.all():
             _packed_outer_products(X, out)
         else:
             _column_products(X, out, offset=1 if self.interaction_only else 0)
