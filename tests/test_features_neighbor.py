@@ -248,6 +248,8 @@ def test_image_shape_must_be_positive_integers(image_shape):
         ((1, 2), r"non-empty tuple of integers"),
         (((0, 1), (0, 5)), r"distinct blocks.*\(0, 5\)"),
         (((1, 1), (-2, 1)), r"distinct blocks"),
+        (((0, 1), (0, -1)), r"distinct blocks.*\(0, -1\).*opposite"),
+        (((1, 2), (2, 2)), r"distinct blocks.*\(2, 2\)"),
     ],
 )
 def test_malformed_offsets_are_rejected(offsets, message):
@@ -256,6 +258,18 @@ def test_malformed_offsets_are_rejected(offsets, message):
 
     with pytest.raises(ValueError, match=message):
         NeighborProductFeatures((3, 4), offsets=offsets).fit(X)
+
+
+def test_opposite_offsets_are_rejected_without_wrap_too():
+    """Check that d and -d, which pair the same pixels, are refused as one
+    block repeated even when the image does not wrap."""
+    X = np.ones((2, 12))
+    transformer = NeighborProductFeatures(
+        (3, 4), offsets=((1, 1), (-1, -1)), wrap=False
+    )
+
+    with pytest.raises(ValueError, match=r"distinct blocks.*\(-1, -1\)"):
+        transformer.fit(X)
 
 
 def test_offsets_without_any_pair_inside_are_rejected():

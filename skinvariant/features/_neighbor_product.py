@@ -180,9 +180,9 @@ class NeighborProductFeatures(PairProductTransformer):
     pixel of each row with the first pixel of the next row. Pass
     `image_shape` to wrap each row on itself instead.
 
-    With `wrap`, opposite offsets ``d`` and ``-d`` give the same products in
-    another order, and offsets equal modulo `image_shape` give the same
-    block; offsets that give the same block twice are rejected.
+    Opposite offsets ``d`` and ``-d`` pair the same pixels, and with `wrap`
+    so do offsets equal modulo `image_shape`; such repeats would only
+    duplicate features under other names, so they are rejected.
 
     References
     ----------
@@ -235,12 +235,17 @@ class NeighborProductFeatures(PairProductTransformer):
         shape = np.asarray(self.image_shape_)
         seen = set()
         for offset in self.offsets_:
-            key = tuple(np.mod(offset, shape)) if self.wrap else offset
+            # d and -d pair the same pixels, so both name one block.
+            pair = [tuple(offset), tuple(-np.asarray(offset))]
+            if self.wrap:
+                pair = [tuple(np.mod(d, shape).tolist()) for d in pair]
+            key = min(pair)
             if key in seen:
                 raise ValueError(
                     "`offsets` must give distinct blocks, but the offset "
-                    f"{offset} repeats an earlier one (modulo `image_shape` "
-                    f"when `wrap`=True); got {self.offsets!r}."
+                    f"{offset} pairs the same pixels as an earlier one (its "
+                    "opposite, or equal modulo `image_shape` when "
+                    f"`wrap`=True); got {self.offsets!r}."
                 )
             seen.add(key)
 
