@@ -9,6 +9,8 @@ from input names, row blocking, and the base class that ties them together.
 
 import contextlib
 import json
+import math
+import numbers
 import re
 
 import numpy as np
@@ -58,6 +60,36 @@ def validate_features(
         dtype=FLOAT_DTYPES,
         ensure_all_finite=ensure_all_finite,
     )
+
+
+def is_integer(value):
+    """Whether `value` is an integer, booleans excluded."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_image_shape(image_shape, n_features):
+    """Return `image_shape` as a tuple of ints whose product is `n_features`.
+
+    None reads a row as a 1-D signal of `n_features` values.
+    """
+    if image_shape is None:
+        return (n_features,)
+
+    shape = tuple(np.ravel(image_shape).tolist()) if np.ndim(image_shape) == 1 else ()
+    if not shape or not all(is_integer(size) and size >= 1 for size in shape):
+        raise ValueError(
+            "`image_shape` must be None or a non-empty tuple of positive "
+            f"integers; got {image_shape!r}."
+        )
+
+    shape = tuple(int(size) for size in shape)
+    if math.prod(shape) != n_features:
+        raise ValueError(
+            f"`image_shape`={shape} holds {math.prod(shape)} pixels, but X "
+            f"has `n_features`={n_features}; the product of `image_shape` "
+            f"must equal the number of features, got {image_shape!r}."
+        )
+    return shape
 
 
 def check_finite_rows(estimator, X, first_row=0):

@@ -2,43 +2,21 @@
 
 import itertools
 import math
-import numbers
 
 import numpy as np
 
-from skinvariant.features._base import PairProductTransformer
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_image_shape(image_shape, n_features):
-    """Resolve `image_shape` to a tuple of ints matching `n_features`."""
-    if image_shape is None:
-        return (n_features,)
-
-    shape = tuple(np.ravel(image_shape).tolist()) if np.ndim(image_shape) == 1 else ()
-    if not shape or not all(_is_int(size) and size >= 1 for size in shape):
-        raise ValueError(
-            "`image_shape` must be None or a non-empty tuple of positive "
-            f"integers; got {image_shape!r}."
-        )
-    shape = tuple(int(size) for size in shape)
-    if math.prod(shape) != n_features:
-        raise ValueError(
-            f"`image_shape`={shape} holds {math.prod(shape)} pixels, but X "
-            f"has `n_features`={n_features}; the product of `image_shape` "
-            f"must equal the number of features, got {image_shape!r}."
-        )
-    return shape
+from skinvariant.features._base import (
+    PairProductTransformer,
+    check_image_shape,
+    is_integer,
+)
 
 
 def _check_offset(offset, image_shape):
     """Resolve one offset to a tuple of one int per axis of `image_shape`."""
     ndim = len(image_shape)
     entries = tuple(np.ravel(offset).tolist()) if np.ndim(offset) == 1 else ()
-    if not entries or not all(_is_int(entry) for entry in entries):
+    if not entries or not all(is_integer(entry) for entry in entries):
         raise ValueError(
             "Each entry of `offsets` must be a non-empty tuple of integers "
             f"(the offset along each image axis); got {offset!r}."
@@ -213,7 +191,7 @@ class NeighborProductFeatures(PairProductTransformer):
         self.wrap = wrap
 
     def _fit_pairs(self, n_features):
-        self.image_shape_ = _check_image_shape(self.image_shape, n_features)
+        self.image_shape_ = check_image_shape(self.image_shape, n_features)
         if len(self.offsets) == 0:
             raise ValueError(
                 f"`offsets` must hold at least one offset; got {self.offsets!r}."

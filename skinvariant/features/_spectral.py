@@ -14,46 +14,17 @@ depend on which member came in; the Fourier transform of that member is
 then the same for the whole orbit.
 """
 
-import math
-import numbers
-
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from skinvariant.features._base import validate_features
+from skinvariant.features._base import check_image_shape, validate_features
 from skinvariant.features._canonical import canonical_members
 from skinvariant.groups import CyclicShift, SignFlip
 
 # Rows are transformed in chunks of this many, to bound the memory held by
 # the complex spectra.
 _CHUNK_ROWS = 4096
-
-
-def _resolve_image_shape(image_shape, n_features):
-    """Return `image_shape` as a tuple of ints whose product is `n_features`."""
-    if image_shape is None:
-        return (n_features,)
-
-    shape = tuple(np.ravel(image_shape).tolist()) if np.ndim(image_shape) == 1 else ()
-    valid = all(
-        isinstance(size, numbers.Integral) and not isinstance(size, bool) and size >= 1
-        for size in shape
-    )
-    if not shape or not valid:
-        raise ValueError(
-            "`image_shape` must be None or a non-empty tuple of positive "
-            f"integers; got {image_shape!r}."
-        )
-
-    shape = tuple(int(size) for size in shape)
-    if math.prod(shape) != n_features:
-        raise ValueError(
-            f"`image_shape`={shape} holds {math.prod(shape)} pixels, but X has "
-            f"`n_features`={n_features}; the product of `image_shape` must equal "
-            f"the number of features, got {image_shape!r}."
-        )
-    return shape
 
 
 def _all_frequencies(shape):
@@ -102,7 +73,7 @@ class _FourierInvariant(TransformerMixin, BaseEstimator):
             Fitted transformer.
         """
         X = validate_features(self, X, reset=True)
-        self.image_shape_ = _resolve_image_shape(self.image_shape, X.shape[1])
+        self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
         self._fit_frequencies()
         return self
 
