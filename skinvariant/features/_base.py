@@ -4,7 +4,7 @@ Every transformer here maps a row ``x`` to products ``x[left[k]] * x[right[k]]``
 of pairs of its entries. Such products are even functions of ``x``, which is
 what makes them invariant under the inversion ``x -> -x``. This module holds
 what the transformers share: input validation, readable feature names built
-from input names, row blocking, and the base class that ties them together.
+from input names, row blocking, and the base classes that tie them together.
 """
 
 import contextlib
@@ -150,29 +150,14 @@ def row_blocks(n_samples, bytes_per_row):
     return [slice(start, start + block) for start in range(0, n_samples, block)]
 
 
-class PairProductTransformer(TransformerMixin, BaseEstimator):
-    """Base class of the transformers that output products of pairs of inputs.
+class InvariantTransformer(TransformerMixin, BaseEstimator):
+    """Base class of the invariant feature transformers: fit and tags.
 
-    A subclass sets `_parameter_constraints` and implements
-
-    - ``_fit_pairs(n_features)``: check parameters that depend on the number
-      of features and set the fitted attributes;
-    - ``_n_output_features()``: the number of output columns;
-    - ``_pair_indices()``: the index arrays ``(left, right)`` such that output
-      column ``k`` is ``X[:, left[k]] * X[:, right[k]]``;
-    - ``_multiply_into(X, out)``: fill the preallocated `out` with those
-      products, bit for bit equal to the gathered products; `X` is a block
-      of rows small enough to stay in cache, already checked to be finite.
-
-    It may override ``_multiply_context()``, a context manager entered once
-    around all blocks, and ``_checked_multiply_into(X, out, first_row)``,
-    which checks that the block is finite and multiplies it.
-
-    A subclass that accepts sparse input sets `_accept_sparse` to the formats
-    it takes and implements ``_multiply_sparse(X)``.
-
-    The base class validates input, allocates the output, names the output
-    features and declares that float32 and float64 are preserved.
+    A subclass sets `_parameter_constraints`, may override
+    ``_fit_n_features(n_features)`` to check parameters that depend on the
+    number of features and set its fitted attributes, and sets
+    `_accept_sparse` to the sparse formats it takes, if any. Float32 and
+    float64 are declared preserved.
     """
 
     _accept_sparse = False
@@ -196,8 +181,43 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
             Fitted transformer.
         """
         X = validate_features(self, X, reset=True, accept_sparse=self._accept_sparse)
-        self._fit_pairs(X.shape[1])
+        self._fit_n_features(X.shape[1])
         return self
+
+    def _fit_n_features(self, n_features):
+        pass
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.sparse = bool(self._accept_sparse)
+        return tags
+
+
+class PairProductTransformer(InvariantTransformer):
+    """Base class of the transformers that output products of pairs of inputs.
+
+    A subclass sets `_parameter_constraints` and implements
+
+    - ``_fit_n_features(n_features)``: check parameters that depend on the
+      number of features and set the fitted attributes;
+    - ``_n_output_features()``: the number of output columns;
+    - ``_pair_indices()``: the index arrays ``(left, right)`` such that output
+      column ``k`` is ``X[:, left[k]] * X[:, right[k]]``;
+    - ``_multiply_into(X, out)``: fill the preallocated `out` with those
+      products, bit for bit equal to the gathered products; `X` is a block
+      of rows small enough to stay in cache, already checked to be finite.
+
+    It may override ``_multiply_context()``, a context manager entered once
+    around all blocks, and ``_checked_multiply_into(X, out, first_row)``,
+    which checks that the block is finite and multiplies it.
+
+    A subclass that accepts sparse input sets `_accept_sparse` to the formats
+    it takes and implements ``_multiply_sparse(X)``.
+
+    The base class validates input, allocates the output and names the
+    output features.
+    """
 
     def transform(self, X):
         """Compute the invariant products of each row of `X`.
@@ -266,9 +286,3 @@ class PairProductTransformer(TransformerMixin, BaseEstimator):
 
     def _allocate_output(self, X):
         return np.empty((X.shape[0], self._n_output_features()), dtype=X.dtype)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        tags.input_tags.sparse = bool(self._accept_sparse)
-        return tags

@@ -8,15 +8,10 @@ that recipe, with different rules for picking the member.
 """
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
+from sklearn.base import OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
-from skinvariant.features._base import validate_features
+from skinvariant.features._base import InvariantTransformer, validate_features
 from skinvariant.groups import FiniteGroup, check_group
 
 # Orbit entries compared at a time: rows are processed in chunks of about
@@ -111,38 +106,8 @@ def canonical_members(X, indices, signs):
     return members, candidates
 
 
-class _CanonicalTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Validation, fitting and tags shared by the canonical transformers."""
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the input and the parameters against the number of features.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data; only its number of features (and its feature
-            names) matter.
-
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        X = validate_features(self, X, reset=True)
-        self._fit_group(X.shape[1])
-        return self
-
-    def _fit_group(self, n_features):
-        pass
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
+class _CanonicalTransformer(OneToOneFeatureMixin, InvariantTransformer):
+    """The canonical transformers keep the names of their input columns."""
 
 
 class SignCanonicalFeatures(_CanonicalTransformer):
@@ -322,7 +287,7 @@ class OrbitCanonicalizer(_CanonicalTransformer):
     def __init__(self, group="sign_flip"):
         self.group = group
 
-    def _fit_group(self, n_features):
+    def _fit_n_features(self, n_features):
         self.group_ = check_group(self.group)
         self.group_.check_n_features(n_features)
 

@@ -190,7 +190,7 @@ class NeighborProductFeatures(PairProductTransformer):
         self.offsets = offsets
         self.wrap = wrap
 
-    def _fit_pairs(self, n_features):
+    def _fit_n_features(self, n_features):
         self.image_shape_ = check_image_shape(self.image_shape, n_features)
         if len(self.offsets) == 0:
             raise ValueError(

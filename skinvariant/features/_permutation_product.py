@@ -93,7 +93,7 @@ class PermutationProductFeatures(PairProductTransformer):
         self.n_permutations = n_permutations
         self.random_state = random_state
 
-    def _fit_pairs(self, n_features):
+    def _fit_n_features(self, n_features):
         random_state = check_random_state(self.random_state)
         self.permutations_ = np.stack(
             [random_state.permutation(n_features) for _ in range(self.n_permutations)]

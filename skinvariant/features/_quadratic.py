@@ -114,7 +114,7 @@ class QuadraticFeatures(PairProductTransformer):
         self.interaction_only = interaction_only
         self.max_output_bytes = max_output_bytes
 
-    def _fit_pairs(self, n_features):
+    def _fit_n_features(self, n_features):
         if self._n_output_features() == 0:
             raise ValueError(
                 "QuadraticFeatures with `interaction_only`=True needs at least "

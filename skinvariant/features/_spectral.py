@@ -15,10 +15,13 @@ then the same for the whole orbit.
 """
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from skinvariant.features._base import check_image_shape, validate_features
+from skinvariant.features._base import (
+    InvariantTransformer,
+    check_image_shape,
+    validate_features,
+)
 from skinvariant.features._canonical import canonical_members
 from skinvariant.groups import CyclicShift, SignFlip
 
@@ -42,7 +45,7 @@ def _format_frequency(frequency):
     return "(" + ",".join(str(int(k)) for k in frequency) + ")"
 
 
-class _FourierInvariant(TransformerMixin, BaseEstimator):
+class _FourierInvariant(InvariantTransformer):
     """Shared fitting, chunking and exact spectra of the Fourier invariants.
 
     A subclass implements ``_fit_frequencies()`` (set fitted attributes
@@ -54,28 +57,9 @@ class _FourierInvariant(TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {"image_shape": [None, "array-like"]}
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the input and resolve the image shape.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data; only its number of features (and its feature
-            names) matter.
-
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        X = validate_features(self, X, reset=True)
-        self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
+    def _fit_n_features(self, n_features):
+        self.image_shape_ = check_image_shape(self.image_shape, n_features)
         self._fit_frequencies()
-        return self
 
     def transform(self, X):
         """Compute the shift invariant features of each row of `X`.
@@ -130,11 +114,6 @@ class _FourierInvariant(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         _check_feature_names_in(self, input_features)
         return np.asarray(self._feature_names(), dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
 
 
 class PowerSpectrumFeatures(_FourierInvariant):

@@ -63,7 +63,7 @@ class SquareFeatures(PairProductTransformer):
     _parameter_constraints: dict = {}
     _accept_sparse = ("csr", "csc")
 
-    def _fit_pairs(self, n_features):
+    def _fit_n_features(self, n_features):
         pass
 
     def _n_output_features(self):
