@@ -24,14 +24,14 @@ from sklearn.utils.validation import (
 )
 
 from skinvariant._meta_estimator import (
+    FLOAT_DTYPES,
     check_sample_weight_support,
     default_classifier,
     inner_allows_nan,
     inner_has,
+    validate_float_data,
 )
 from skinvariant.groups import FiniteGroup, check_group
-
-_FLOAT_DTYPES = (np.float64, np.float32)
 
 
 @dataclass(slots=True)
@@ -235,7 +235,7 @@ class SymmetryAugmenter(OneToOneFeatureMixin, BaseEstimator):
             self,
             X,
             y,
-            dtype=_FLOAT_DTYPES,
+            dtype=FLOAT_DTYPES,
             ensure_all_finite=False,
             multi_output=True,
         )
@@ -473,13 +473,7 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : object
             The fitted classifier.
         """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=_FLOAT_DTYPES,
-            ensure_all_finite="allow-nan" if inner_allows_nan(self) else True,
-        )
+        X, y = validate_float_data(self, X, y)
         check_classification_targets(y)
         random_state = check_random_state(self.random_state)
         estimator = self._make_estimator(random_state)
@@ -511,13 +505,7 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _validated(self, X):
         """Check that the model is fitted and `X` matches the training data."""
         check_is_fitted(self)
-        return validate_data(
-            self,
-            X,
-            dtype=_FLOAT_DTYPES,
-            reset=False,
-            ensure_all_finite="allow-nan" if inner_allows_nan(self) else True,
-        )
+        return validate_float_data(self, X, reset=False)
 
     def predict(self, X):
         """Predict class labels with the fitted estimator.

@@ -12,16 +12,15 @@ from sklearn.base import (
 from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skinvariant._meta_estimator import (
     check_sample_weight_support,
     default_classifier,
     inner_allows_nan,
+    validate_float_data,
 )
 from skinvariant.groups import FiniteGroup, check_group
-
-_FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def canonical_orbits(X, group):
@@ -161,18 +160,6 @@ class GroupAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.estimator = estimator
         self.group = group
 
-    def _validate(self, X, y=None, reset=True):
-        """Check the data with missing values allowed as the estimator does."""
-        allow_nan = inner_allows_nan(self)
-        return validate_data(
-            self,
-            X,
-            y=y if reset else "no_validation",
-            dtype=_FLOAT_DTYPES,
-            reset=reset,
-            ensure_all_finite="allow-nan" if allow_nan else True,
-        )
-
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
         """Fit a clone of the estimator on the data as given.
@@ -193,7 +180,7 @@ class GroupAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self : object
             The fitted classifier.
         """
-        X, y = self._validate(X, y)
+        X, y = validate_float_data(self, X, y)
         check_classification_targets(y)
         self.group_ = check_group(self.group)
         self.group_.check_n_features(X.shape[1])
@@ -222,7 +209,7 @@ class GroupAveragedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             `classes_`.
         """
         check_is_fitted(self)
-        X = self._validate(X, reset=False)
+        X = validate_float_data(self, X, reset=False)
 
         n_samples, n_features = X.shape
         order = self.group_.order

@@ -1,7 +1,10 @@
 """Helpers shared by the meta-estimators that wrap a classifier."""
 
+import numpy as np
 from sklearn.utils import get_tags
-from sklearn.utils.validation import has_fit_parameter
+from sklearn.utils.validation import has_fit_parameter, validate_data
+
+FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def default_classifier():
@@ -40,6 +43,23 @@ def inner_has(attr):
 def inner_allows_nan(meta):
     """Return whether the inner estimator accepts missing values."""
     return get_tags(inner_estimator(meta)).input_tags.allow_nan
+
+
+def validate_float_data(meta, X, y="no_validation", *, reset=True):
+    """Validate `X` (and `y`) as floats, missing values as the inner estimator.
+
+    Missing values are let through exactly when the inner estimator accepts
+    them, so that the wrapper refuses no more and no less than it does.
+    """
+    allow_nan = inner_allows_nan(meta)
+    return validate_data(
+        meta,
+        X,
+        y,
+        dtype=FLOAT_DTYPES,
+        reset=reset,
+        ensure_all_finite="allow-nan" if allow_nan else True,
+    )
 
 
 def check_sample_weight_support(estimator, sample_weight):
