@@ -197,10 +197,10 @@ class InvariantTransformer(TransformerMixin, BaseEstimator):
 class PairProductTransformer(InvariantTransformer):
     """Base class of the transformers that output products of pairs of inputs.
 
-    A subclass sets `_parameter_constraints` and implements
+    A subclass sets `_parameter_constraints`, overrides ``_fit_n_features``
+    when it has fitted attributes (see :class:`InvariantTransformer`) and
+    implements
 
-    - ``_fit_n_features(n_features)``: check parameters that depend on the
-      number of features and set the fitted attributes;
     - ``_n_output_features()``: the number of output columns;
     - ``_pair_indices()``: the index arrays ``(left, right)`` such that output
       column ``k`` is ``X[:, left[k]] * X[:, right[k]]``;

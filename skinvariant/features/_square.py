@@ -63,9 +63,6 @@ class SquareFeatures(PairProductTransformer):
     _parameter_constraints: dict = {}
     _accept_sparse = ("csr", "csc")
 
-    def _fit_n_features(self, n_features):
-        pass
-
     def _n_output_features(self):
         return self.n_features_in_
 
