@@ -34,6 +34,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from skinvariant import (
     BispectrumFeatures,
@@ -81,8 +82,12 @@ grid = {
 }
 search = GridSearchCV(pipeline, grid, cv=GroupKFold(n_splits=3), n_jobs=-1)
 
-# Every fit below is a task on the cluster.
-with joblib.parallel_backend("dask"):
+# Every fit below is a task on the cluster. The workers are threads of
+# this process, which share one BLAS: left at one BLAS thread per core, the
+# two workers' small matrix products would fight over the two cores and
+# each fit would take many times longer. One BLAS thread per worker is the
+# set-up recommended for a real cluster below, too.
+with threadpool_limits(limits=1, user_api="blas"), joblib.parallel_backend("dask"):
     search.fit(X, y, groups=groups)
 
 # %%
