@@ -1,5 +1,6 @@
 """Products of each pixel with its neighbours at fixed offsets."""
 
+import functools
 import itertools
 import math
 
@@ -254,7 +255,7 @@ class NeighborProductFeatures(PairProductTransformer):
         start = 0
 
         for offset in self.offsets_:
-            shape, shift, pieces = self._plan(offset)
+            shape, shift, pieces = _block_plan(self.image_shape_, offset, self.wrap)
             stop = start + math.prod(shape)
             if stop == start:
                 continue  # without wrap, a far offset has no pair
@@ -265,16 +266,19 @@ class NeighborProductFeatures(PairProductTransformer):
             _piece_products(images, block, pieces)
             start = stop
 
-    def _plan(self, offset):
-        """How to compute the block of `offset`: its shape, the shift of a
-        flat cyclic product (None if unused) and the pieces to compute
-        directly."""
-        shape, pieces = _offset_block(self.image_shape_, offset, self.wrap)
-        if not self.wrap:
-            return shape, None, pieces
 
-        shift = int(np.ravel_multi_index(np.mod(offset, shape), shape))
-        return shape, shift, _pieces_off_the_flat_shift(shape, offset)
+# Called for every cache-sized block of rows with the same few arguments,
+# so the plans are kept rather than rebuilt in Python each time.
+@functools.lru_cache(maxsize=256)
+def _block_plan(image_shape, offset, wrap):
+    """How to compute the block of `offset`: its shape, the shift of a flat
+    cyclic product (None if unused) and the pieces to compute directly."""
+    shape, pieces = _offset_block(image_shape, offset, wrap)
+    if not wrap:
+        return shape, None, tuple(pieces)
+
+    shift = int(np.ravel_multi_index(np.mod(offset, shape), shape))
+    return shape, shift, tuple(_pieces_off_the_flat_shift(shape, offset))
 
 
 def _cyclic_products(X, out, shift):
