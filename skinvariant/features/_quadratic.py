@@ -150,7 +150,9 @@ class QuadraticFeatures(PairProductTransformer):
 
     def _multiply_into(self, X, out):
         # BLAS skips the products with a zero, leaving its start value where
-        # IEEE gives a signed zero: blocks of rows with a zero use numpy.
+        # IEEE gives a signed zero: blocks of rows with a zero use numpy. So
+        # do threads other than the main one, which cannot hold BLAS to the
+        # single thread its one small update per row needs.
         if not self.interaction_only and in_main_thread() and X.all():
             _packed_outer_products(X, out)
         else:
