@@ -14,7 +14,8 @@ data, so the sampled loss has the same symmetric minima in expectation.
 
 This example checks that by simulation, then does the same for
 :class:`~skinvariant.SymmetryAugmenter`, which always keeps the original
-images and samples only their copies. See :ref:`diagnostics`.
+images and samples only their copies. See :ref:`symmetrization` for the
+formulas.
 """
 
 # %%
